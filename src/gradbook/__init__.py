@@ -1,0 +1,1 @@
+"""gradbook: executable derivations for gradient-based learning."""
