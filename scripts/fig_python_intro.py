@@ -89,4 +89,8 @@ def matmul_timing(path: Path) -> None:
     for n, r in zip(sizes, python_s / numpy_s):
         ratio.annotate(f"{r:,.0f}×", (n, r), textcoords="offset points",
                        xytext=(0, 6), ha="center", fontsize=8)
+    ratio.set_ylim(top=3 * max(python_s / numpy_s))
+    for ax in (times, ratio):
+        ax.set_xticks(sizes, labels=[str(n) for n in sizes])
+        ax.minorticks_off()
     save_png(fig, path)

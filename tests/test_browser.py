@@ -92,7 +92,7 @@ MATH_PROBLEMS = """() => {
     if (c === 'rgb(255, 0, 0)' && e.textContent.trim())
       problems.push('red (undefined macro?): ' + e.textContent.slice(0, 80));
   }
-  const copy = document.querySelector('article').cloneNode(true);
+  const copy = document.body.cloneNode(true);  // article, navigation and TOC
   copy.querySelectorAll('pre, code, mjx-assistive-mml, script').forEach(n => n.remove());
   const raw = copy.textContent.match(/\\\\[\\(\\[]|\\\\(frac|begin|mathbf|cdot|sum|left)\\b/);
   if (raw) problems.push('raw TeX in text: ' + raw[0]);
@@ -184,3 +184,23 @@ def test_checker_catches_broken_math(browser, served_site: Build):
     assert "red (undefined macro?)" in joined, problems
     assert "MathJax error" in joined, problems
     assert "raw TeX in text" in joined, problems
+
+
+def test_dark_mode_keeps_figures_on_a_light_card(browser, served_site: Build):
+    """Figures are drawn on white; in the dark scheme they must not sit on black."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900},
+                                  color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(served_site.origin + "/python-intro/", wait_until="load")
+        page.wait_for_function(TYPESET, timeout=20_000)
+        scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        assert scheme == "slate"
+        backgrounds = page.evaluate("""() => [...document.querySelectorAll(
+            'article img[src*="figures/"]')].map(i => getComputedStyle(i).backgroundColor)""")
+        assert backgrounds and set(backgrounds) == {"rgb(255, 255, 255)"}, backgrounds
+        shots = os.environ.get("SCREENSHOT_DIR")
+        if shots:
+            page.screenshot(path=str(Path(shots) / "python-intro-dark.png"), full_page=True)
+    finally:
+        context.close()

@@ -90,7 +90,8 @@ def test_no_script_stylesheet_or_font_from_another_host(built_site: Build):
         for tag, attrs in tags(page):
             if tag == "script" and EXTERNAL.match(attrs.get("src") or ""):
                 offenders.append((page, attrs["src"]))
-            if tag == "link" and EXTERNAL.match(attrs.get("href") or ""):
+            loads = (attrs.get("rel") or "").lower() not in ("canonical", "alternate")
+            if tag == "link" and loads and EXTERNAL.match(attrs.get("href") or ""):
                 offenders.append((page, attrs["href"]))  # stylesheet, font, preconnect
             if tag in ("img", "source", "iframe") and EXTERNAL.match(attrs.get("src") or ""):
                 offenders.append((page, attrs["src"]))
