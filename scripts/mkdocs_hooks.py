@@ -4,7 +4,9 @@
   ``python scripts/figures.py``) and adds them to the site as ``figures/<file>``
   straight from the cache, so nothing is written into ``docs/`` and
   ``mkdocs serve`` does not rebuild in a loop.
-* It also adds the parts of the pinned ``mathjax`` npm package that pages need
+* ``on_page_markdown`` replaces ``{{ chapter.name }}`` by numbers and tables
+  computed from ``src/`` at build time (``scripts/pagevalues.py``).
+* ``on_files`` also adds the parts of the pinned ``mathjax`` npm package that pages need
   (``assets/mathjax/``): the combined TeX component, its fonts and the TeX
   extensions it loads on demand.
 """
@@ -21,6 +23,7 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import figlib  # noqa: E402
+import pagevalues  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.gradbook")
 
@@ -56,3 +59,10 @@ def on_files(files: Files, config) -> Files:
         files.append(File.generated(config, f"assets/mathjax/{rel}",
                                     abs_src_path=str(path)))
     return files
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    try:
+        return pagevalues.render(markdown, where=page.file.src_uri)
+    except KeyError as err:
+        raise PluginError(err.args[0]) from err

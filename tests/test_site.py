@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 import figlib
+import pagevalues
 from conftest import Build, free_port, mkdocs_build
 
 pytestmark = pytest.mark.slow
 
-CHAPTERS = ["python-intro", "asteroids"]
+CHAPTERS = ["python-intro", "asteroids", "house-prices"]
 MAX_GIF_BYTES = 400 * 1024
 
 
@@ -64,14 +65,25 @@ def test_python_intro_has_two_generated_figures(built_site: Build):
         assert (built_site.site / "python-intro" / src).resolve().is_file()
 
 
-def test_asteroids_has_a_gif_under_400_kb(built_site: Build):
-    srcs = [img["src"] for img in images(built_site.site / "asteroids" / "index.html")]
-    gifs = [built_site.site / "asteroids" / s for s in srcs if s.endswith(".gif")]
+@pytest.mark.parametrize("chapter", ["asteroids", "house-prices"])
+def test_chapter_has_a_gif_under_400_kb(built_site: Build, chapter):
+    srcs = [img["src"] for img in images(built_site.site / chapter / "index.html")]
+    gifs = [built_site.site / chapter / s for s in srcs if s.endswith(".gif")]
     assert gifs, srcs
     for gif in gifs:
         size = gif.resolve().stat().st_size
         assert 0 < size <= MAX_GIF_BYTES, f"{gif.name}: {size} bytes"
         assert gif.resolve().read_bytes()[:6] in (b"GIF87a", b"GIF89a")
+
+
+def test_computed_values_are_filled_in(built_site: Build):
+    """Every {{ chapter.name }} placeholder became its computed value."""
+    for page in built_site.site.rglob("*.html"):
+        left = pagevalues.PATTERN.findall(page.read_text(encoding="utf-8"))
+        assert not left, f"{page}: placeholders left: {left}"
+    html = (built_site.site / "house-prices" / "index.html").read_text(encoding="utf-8")
+    assert html.count("optimum (closed form)") == 2
+    assert html.count("optimum (Nelder–Mead)") == 1
 
 
 def test_mathjax_is_self_hosted(built_site: Build):
