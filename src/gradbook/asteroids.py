@@ -29,7 +29,8 @@ from numbers import Integral
 
 import numpy as np
 
-from gradbook.transforms import _finite_real, apply, compose, rotation, scale, translation
+from gradbook._checks import count, finite_real, positive
+from gradbook.transforms import apply, compose, rotation, scale, translation
 
 WIDTH, HEIGHT = 16.0, 9.0  # world size, units
 MAX_SPEED = 4.0  # units/s
@@ -38,21 +39,6 @@ TURN_RATE = np.pi  # rad/s while turning
 DT, STEPS = 0.05, 120  # 20 frames per second for 6 s
 SHIP_SHAPE = np.array([[0.5, 0.0], [-0.35, 0.3], [-0.2, 0.0], [-0.35, -0.3]])
 SHIP_SHAPE.flags.writeable = False  # an arrow, nose along +x, model coordinates
-
-
-def _positive(name, value):
-    value = _finite_real(name, value)
-    if value <= 0:
-        raise ValueError(f"{name} must be > 0, got {value}")
-    return value
-
-
-def _count(name, value):
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value}")
-    return int(value)
 
 
 # --8<-- [start:clip_speed]
@@ -81,7 +67,7 @@ def clip_speed(velocity, max_speed):
     >>> clip_speed([0.5, 0.0], 2.0)
     array([0.5, 0. ])
     """
-    max_speed = _positive("max_speed", max_speed)
+    max_speed = positive("max_speed", max_speed)
     v = np.array(velocity, dtype=float)
     speed = np.linalg.norm(v)
     if speed <= max_speed:
@@ -111,7 +97,7 @@ def wrap(position, width, height):
     >>> wrap([16.5, -1.0], 16.0, 9.0)
     array([0.5, 8. ])
     """
-    size = np.array([_positive("width", width), _positive("height", height)])
+    size = np.array([positive("width", width), positive("height", height)])
     p = np.mod(np.asarray(position, dtype=float), size)
     return np.where(p >= size, p - size, p)  # mod(-1e-17, 16) rounds to 16
 
@@ -207,8 +193,8 @@ class World:
         >>> world.ship.position, len(world.asteroids)
         (array([8. , 4.5]), 6)
         """
-        width, height = _positive("width", width), _positive("height", height)
-        n_asteroids = _count("n_asteroids", n_asteroids)
+        width, height = positive("width", width), positive("height", height)
+        n_asteroids = count("n_asteroids", n_asteroids)
         rng = np.random.default_rng(seed)
         centre = np.array([width, height]) / 2
         asteroids = []
@@ -239,7 +225,7 @@ class World:
         >>> world.ship.velocity, world.ship.position  # 8 units/s capped to 4
         (array([4., 0.]), array([10. ,  4.5]))
         """
-        dt = _positive("dt", dt)
+        dt = positive("dt", dt)
         if not isinstance(controls, Controls):
             raise TypeError(f"controls must be Controls, got {type(controls).__name__}")
         ship = self.ship
@@ -273,7 +259,7 @@ def autopilot(t):
     >>> autopilot(0.0), autopilot(1.0)
     (Controls(turn=1, thrust=False), Controls(turn=0, thrust=True))
     """
-    t = _finite_real("t", t)
+    t = finite_real("t", t)
     return next(Controls(turn, thrust) for until, turn, thrust in _SCHEDULE if t < until)
 
 
@@ -328,7 +314,7 @@ def simulate(seed=0, steps=STEPS, dt=DT, n_asteroids=6, width=WIDTH, height=HEIG
     >>> len(frames), round(frames[-1].time, 9), round(frames[-1].speed, 9)
     (41, 2.0, 4.0)
     """
-    steps, dt = _count("steps", steps), _positive("dt", dt)
+    steps, dt = count("steps", steps), positive("dt", dt)
     world = World.new(seed, n_asteroids, width, height)
     frames = [_snapshot(world, 0, Controls())]
     for k in range(steps):

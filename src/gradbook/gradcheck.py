@@ -36,26 +36,16 @@ Why central differences, and why ``h = 1e-6``
     both terms are around ``1e-11``. Hence the default ``h = 1e-6``.
 """
 
-from numbers import Real
 
 import numpy as np
+
+from gradbook._checks import positive
 
 __all__ = ["numerical_gradient", "check_gradient", "GradientMismatch"]
 
 
 class GradientMismatch(AssertionError):
     """An analytic gradient disagrees with its finite-difference estimate."""
-
-
-def _positive(name, value, *, allow_zero=False):
-    """Return ``value`` as a float, or raise unless it is finite and > 0."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be finite and {bound}, got {value}")
-    return value
 
 
 def _check_params(params):
@@ -117,7 +107,7 @@ def numerical_gradient(f, params, h=1e-6):
     array([1.])
     """
     params = _check_params(params)
-    h = _positive("h", h)
+    h = positive("h", h)
     grad = np.empty_like(params)
     for i in range(params.size):
         plus, minus = params.copy(), params.copy()
@@ -196,8 +186,8 @@ def check_gradient(f, grad, params, *, h=1e-6, rtol=1e-6, atol=1e-8):
         2               3               6          0.5
     """
     params = _check_params(params)
-    rtol = _positive("rtol", rtol)
-    atol = _positive("atol", atol, allow_zero=True)
+    rtol = positive("rtol", rtol)
+    atol = positive("atol", atol, allow_zero=True)
     analytic = np.asarray(grad(params.copy()), dtype=float)
     if analytic.shape != params.shape:
         raise ValueError(

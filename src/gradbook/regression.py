@@ -38,10 +38,12 @@ its constant Hessian tells which learning rates converge
 """
 
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Integral
 from typing import Callable
 
 import numpy as np
+
+from gradbook._checks import finite_real
 
 from gradbook.activations import sigmoid, sigmoid_grad
 
@@ -81,16 +83,6 @@ DIVERGENCE_FACTOR = 1e12  # a loss above 1e12 * (initial loss + 1) has diverged
 
 
 # --- validation helpers ------------------------------------------------------
-
-
-def _finite_real(name, value):
-    """Return ``value`` as a float, or raise if it is not a finite real number."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
 
 
 def _check_data(x, y):
@@ -373,7 +365,7 @@ def loss(model, w, b, x=FLOORS, y=PRICES):
     1.103
     """
     _check_model(model)
-    w, b = _finite_real("w", w), _finite_real("b", b)
+    w, b = finite_real("w", w), finite_real("b", b)
     x, y = _check_data(x, y)
     return mse(model.predict(w, b, x), y)
 
@@ -410,7 +402,7 @@ def gradient(model, w, b, x=FLOORS, y=PRICES):
     array([-371.1,   -8.1])
     """
     _check_model(model)
-    w, b = _finite_real("w", w), _finite_real("b", b)
+    w, b = finite_real("w", w), finite_real("b", b)
     x, y = _check_data(x, y)
     dloss = mse_grad(model.predict(w, b, x), y)  # dL/dy_hat_i
     dw, db = model.partials(w, b, x)  # dy_hat_i/dw, dy_hat_i/db
@@ -456,7 +448,7 @@ def report_gradient(model, w, b, x=FLOORS, y=PRICES):
     array([-371.1,   -8.1])
     """
     _check_model(model)
-    w, b = _finite_real("w", w), _finite_real("b", b)
+    w, b = finite_real("w", w), finite_real("b", b)
     x, y = _check_data(x, y)
     error = model.predict(w, b, x) - y
     return np.array([2.0 * np.mean(error * x), 2.0 * np.mean(error)])
@@ -498,8 +490,8 @@ class History:
 def _check_descent(model, w0, b0, lr, max_steps, tol, rule, x, y):
     """Validate the arguments of :func:`gradient_descent`."""
     _check_model(model)
-    w0, b0 = _finite_real("w0", w0), _finite_real("b0", b0)
-    lr, tol = _finite_real("lr", lr), _finite_real("tol", tol)
+    w0, b0 = finite_real("w0", w0), finite_real("b0", b0)
+    lr, tol = finite_real("lr", lr), finite_real("tol", tol)
     if lr <= 0:
         raise ValueError(f"lr must be > 0, got {lr}")
     if tol <= 0:

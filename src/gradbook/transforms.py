@@ -31,9 +31,10 @@ Angles are in radians and rotations are counter-clockwise about the Z axis
 (the axis pointing out of the screen), matching ``numpy.cos``/``numpy.sin``.
 """
 
-from numbers import Real
 
 import numpy as np
+
+from gradbook._checks import finite_real
 
 __all__ = [
     "rotation",
@@ -44,16 +45,6 @@ __all__ = [
     "apply",
     "compose",
 ]
-
-
-def _finite_real(name, value):
-    """Return ``value`` as a float, or raise if it is not a finite real number."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
 
 
 def _check_matrix(matrix, name="matrix"):
@@ -68,7 +59,7 @@ def _check_matrix(matrix, name="matrix"):
 
 def _check_w(w):
     """Return ``w`` as a float; only 1 (point) and 0 (direction) are allowed."""
-    w = _finite_real("w", w)
+    w = finite_real("w", w)
     if w not in (0.0, 1.0):
         raise ValueError(f"w must be 1 (point) or 0 (direction), got {w}")
     return w
@@ -96,7 +87,7 @@ def rotation(theta):
     >>> np.allclose(rotation(0.3) @ rotation(0.4), rotation(0.7))  # angles add
     True
     """
-    theta = _finite_real("theta", theta)
+    theta = finite_real("theta", theta)
     c, s = np.cos(theta), np.sin(theta)
     return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
 
@@ -122,8 +113,8 @@ def translation(dx, dy):
     >>> T @ [1.0, 1.0, 0.0]  # a direction does not
     array([1., 1., 0.])
     """
-    dx = _finite_real("dx", dx)
-    dy = _finite_real("dy", dy)
+    dx = finite_real("dx", dx)
+    dy = finite_real("dy", dy)
     return np.array([[1.0, 0.0, dx], [0.0, 1.0, dy], [0.0, 0.0, 1.0]])
 
 
@@ -145,8 +136,8 @@ def scale(sx, sy):
     >>> scale(2.0, 3.0) @ [1.0, 1.0, 1.0]
     array([2., 3., 1.])
     """
-    sx = _finite_real("sx", sx)
-    sy = _finite_real("sy", sy)
+    sx = finite_real("sx", sx)
+    sy = finite_real("sy", sy)
     return np.diag([sx, sy, 1.0])
 
 
