@@ -76,15 +76,15 @@ def house_loss_surfaces(path: Path) -> None:
         run = runs.ours(name)
         opt, rep = runs.optimum(name)[0], runs.report_point(name)
         rule = runs.final(runs.report_rule(name))
-        keep = np.unique(np.geomspace(1, len(run.w), 600).astype(int) - 1)
+        keep = np.unique(np.geomspace(1, len(run["w"]), 600).astype(int) - 1)
 
         full, zoom = axes[0, col], axes[1, col]
-        _surface(full, fig, model, *_window(run.w, run.b, 0.08))
+        _surface(full, fig, model, *_window(run["w"], run["b"], 0.08))
         _surface(zoom, fig, model, *_window([opt.w, rep.w, rule.w],
                                             [opt.b, rep.b, rule.b], 0.6),
                  floor=opt.loss(model))
         for ax in (full, zoom):
-            ax.plot(run.w[keep], run.b[keep], ".-", color=PALETTE["orange"], ms=2,
+            ax.plot(run["w"][keep], run["b"][keep], ".-", color=PALETTE["orange"], ms=2,
                     lw=0.8, label="gradient-descent path (correct gradient)")
             ax.plot(opt.w, opt.b, "*", color="gold", mec="black", ms=14,
                     label="optimum")
@@ -111,11 +111,11 @@ def house_fit_gif(path: Path) -> None:
     for k in steps:
         ax.clear()
         ax.plot(rg.FLOORS, rg.PRICES, "o", color="black", ms=6, label="data")
-        ax.plot(x, model.predict(run.w[k], run.b[k], x), color=PALETTE["blue"], lw=2,
+        ax.plot(x, model.predict(run["w"][k], run["b"][k], x), color=PALETTE["blue"], lw=2,
                 label=r"$20\,\sigma(wx+b)$")
         ax.set(xlim=(0, 5), ylim=(-0.5, 20.5), xlabel="floors $x$",
                ylabel="price (×100,000 EUR)")
-        ax.set_title(f"step {k:>6,}   w = {run.w[k]:+.4f}   b = {run.b[k]:+.4f}   "
+        ax.set_title(f"step {k:>6,}   w = {run["w"][k]:+.4f}   b = {run["b"][k]:+.4f}   "
                      f"MSE = {run.loss[k]:.5f}", fontsize=9, family="DejaVu Sans Mono")
         ax.legend(loc="upper left", fontsize=8)
         images.append(canvas_rgb(fig))

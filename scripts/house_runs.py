@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
+from gradbook import descent
 from gradbook import regression as rg
 
 #: The report's printed results (w, b, loss), quoted from its House-prices chapter.
@@ -49,13 +50,13 @@ class Point:
 
 
 @functools.cache
-def ours(name: str) -> rg.History:
+def ours(name: str) -> descent.History:
     return rg.gradient_descent(rg.MODELS[name], *START, OURS_LR[name],
                                max_steps=MAX_STEPS, tol=TOL)
 
 
 @functools.cache
-def report_rule(name: str) -> rg.History:
+def report_rule(name: str) -> descent.History:
     return rg.gradient_descent(rg.MODELS[name], *START, REPORT_RULE_LR[name],
                                max_steps=MAX_STEPS, tol=TOL, rule=rg.report_gradient)
 
@@ -75,8 +76,8 @@ def optimum(name: str) -> tuple[Point, str]:
     return Point(*result.x), "Nelder–Mead"
 
 
-def final(history: rg.History) -> Point:
-    return Point(float(history.w[-1]), float(history.b[-1]))
+def final(history: descent.History) -> Point:
+    return Point(float(history["w"][-1]), float(history["b"][-1]))
 
 
 def report_point(name: str) -> Point:

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize
 
+from gradbook.descent import History
 from gradbook.gradcheck import GradientMismatch, check_gradient, numerical_gradient
 from gradbook.regression import (
     CUBIC,
@@ -23,7 +24,6 @@ from gradbook.regression import (
     PRICES,
     SIGMOID,
     SIGMOID_SCALE,
-    History,
     Model,
     cubic,
     cubic_partials,
@@ -243,24 +243,24 @@ def test_linear_descent_converges_to_least_squares():
     run = gradient_descent(LINEAR, 0.0, 0.0, 0.1)
     assert run.converged and not run.diverged
     assert 0 < run.steps < 100_000
-    assert len(run.w) == len(run.b) == len(run.loss) == run.steps + 1
-    np.testing.assert_allclose([run.w[-1], run.b[-1]], least_squares(LINEAR.feature),
+    assert len(run["w"]) == len(run["b"]) == len(run.loss) == run.steps + 1
+    np.testing.assert_allclose([run["w"][-1], run["b"][-1]], least_squares(LINEAR.feature),
                                rtol=0, atol=1e-6)
-    assert np.linalg.norm(gradient(LINEAR, run.w[-1], run.b[-1])) < 1e-9
+    assert np.linalg.norm(gradient(LINEAR, run["w"][-1], run["b"][-1])) < 1e-9
     # a stable step size never increases the loss of a quadratic (up to the
     # round-off of a loss near 1.1, a few units of 2.2e-16)
     assert np.all(np.diff(run.loss) <= 1e-14)
     assert np.all(np.diff(run.loss[:100]) < 0)
-    assert run.loss[0] == loss(LINEAR, 0.0, 0.0) and run.w[0] == 0 and run.b[0] == 0
+    assert run.loss[0] == loss(LINEAR, 0.0, 0.0) and run["w"][0] == 0 and run["b"][0] == 0
     for i in [1, 10, run.steps]:
-        assert run.loss[i] == pytest.approx(loss(LINEAR, run.w[i], run.b[i]), rel=1e-14)
+        assert run.loss[i] == pytest.approx(loss(LINEAR, run["w"][i], run["b"][i]), rel=1e-14)
 
 
 def test_cubic_descent_converges_below_the_threshold():
     lr = 0.98 * divergence_threshold(CUBIC.feature)
     run = gradient_descent(CUBIC, 0.0, 0.0, lr, tol=1e-8)
     assert run.converged and not run.diverged and run.lr == lr
-    np.testing.assert_allclose([run.w[-1], run.b[-1]], least_squares(CUBIC.feature),
+    np.testing.assert_allclose([run["w"][-1], run["b"][-1]], least_squares(CUBIC.feature),
                                rtol=0, atol=1e-6)
 
 
@@ -269,7 +269,7 @@ def test_sigmoid_descent_finds_the_true_minimum():
                     options={"xatol": 1e-10, "fatol": 1e-15, "maxiter": 10_000})
     run = gradient_descent(SIGMOID, 0.0, 0.0, 0.005)
     assert run.converged
-    np.testing.assert_allclose([run.w[-1], run.b[-1]], best.x, rtol=0, atol=1e-6)
+    np.testing.assert_allclose([run["w"][-1], run["b"][-1]], best.x, rtol=0, atol=1e-6)
     assert run.loss[-1] < REPORT["sigmoid"][2] - 1e-3  # better than the report
 
 
@@ -281,17 +281,17 @@ def test_the_update_is_simultaneous():
     for i in range(1, steps + 1):
         dw, db = (2 * np.mean((w * X + b - Y) * X), 2 * np.mean(w * X + b - Y))
         w, b = w - lr * dw, b - lr * db  # both from the old (w, b)
-        assert run.w[i] == pytest.approx(w, rel=1e-14)
-        assert run.b[i] == pytest.approx(b, rel=1e-14)
+        assert run["w"][i] == pytest.approx(w, rel=1e-14)
+        assert run["b"][i] == pytest.approx(b, rel=1e-14)
         # the sequential variant updates w first and uses the new w for b
         sw = sw - lr * 2 * np.mean((sw * X + sb - Y) * X)
         sb = sb - lr * 2 * np.mean(sw * X + sb - Y)
-        assert abs(sb - run.b[i]) > 1e-3
+        assert abs(sb - run["b"][i]) > 1e-3
 
 
 def test_max_steps_and_an_optimal_start():
     run = gradient_descent(LINEAR, 0.0, 0.0, 0.1, max_steps=0)
-    assert run.steps == 0 and len(run.w) == 1 and not run.converged
+    assert run.steps == 0 and len(run["w"]) == 1 and not run.converged
     run = gradient_descent(LINEAR, 0.0, 0.0, 0.1, max_steps=7)
     assert run.steps == 7 and len(run.loss) == 8 and not run.converged
     run = gradient_descent(LINEAR, *least_squares(LINEAR.feature), 0.1)
@@ -304,7 +304,7 @@ def test_history_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         run.steps = 5
     with pytest.raises(ValueError, match="read-only"):
-        run.w[0] = 1.0
+        run["w"][0] = 1.0
     with pytest.raises(dataclasses.FrozenInstanceError):
         LINEAR.name = "other"
 
@@ -374,15 +374,15 @@ def test_report_cubic_is_the_fixed_point_of_the_wrong_rule():
     assert REPORT["cubic"][1] == pytest.approx(4.05 - 25 * w_star, abs=1e-12)
     run = gradient_descent(CUBIC, 0.0, 0.0, 0.01, rule=report_gradient, tol=1e-12)
     assert run.converged
-    assert abs(run.w[-1] - REPORT["cubic"][0]) < 1e-9
-    assert abs(run.b[-1] - REPORT["cubic"][1]) < 1e-9
+    assert abs(run["w"][-1] - REPORT["cubic"][0]) < 1e-9
+    assert abs(run["b"][-1] - REPORT["cubic"][1]) < 1e-9
 
 
 def test_report_sigmoid_is_near_the_fixed_point_of_the_wrong_rule():
     run = gradient_descent(SIGMOID, 0.0, 0.0, 0.01, rule=report_gradient)
     assert run.converged
-    assert abs(run.w[-1] - REPORT["sigmoid"][0]) < 1e-3
-    assert abs(run.b[-1] - REPORT["sigmoid"][1]) < 1e-3
+    assert abs(run["w"][-1] - REPORT["sigmoid"][0]) < 1e-3
+    assert abs(run["b"][-1] - REPORT["sigmoid"][1]) < 1e-3
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "cubic"])

@@ -38,13 +38,13 @@ its constant Hessian tells which learning rates converge
 """
 
 from dataclasses import dataclass
-from numbers import Integral
 from typing import Callable
 
 import numpy as np
 
 from gradbook._checks import finite_real
 
+from gradbook import descent
 from gradbook.activations import sigmoid, sigmoid_grad
 
 __all__ = [
@@ -67,7 +67,6 @@ __all__ = [
     "loss",
     "gradient",
     "report_gradient",
-    "History",
     "gradient_descent",
     "least_squares",
     "mse_hessian",
@@ -79,7 +78,6 @@ PRICES = np.array([0.7, 1.5, 4.5, 9.5])  # y: price, 100,000 EUR
 FLOORS.flags.writeable = False
 PRICES.flags.writeable = False
 SIGMOID_SCALE = 20.0  # the sigmoid model predicts 20 * sigma(w x + b)
-DIVERGENCE_FACTOR = 1e12  # a loss above 1e12 * (initial loss + 1) has diverged
 
 
 # --- validation helpers ------------------------------------------------------
@@ -457,61 +455,14 @@ def report_gradient(model, w, b, x=FLOORS, y=PRICES):
 # --8<-- [end:report_gradient]
 
 
-@dataclass(frozen=True)
-class History:
-    """A gradient descent run, starting point included.
-
-    Attributes
-    ----------
-    w, b, loss : numpy.ndarray
-        Read-only, ``steps + 1`` entries each: the parameters and the loss
-        before the first step and after every step. After a divergence the
-        last loss is the huge (or non-finite) value that stopped the run.
-    steps : int
-        Number of updates made.
-    converged : bool
-        The gradient norm fell below ``tol`` (at the last point).
-    diverged : bool
-        The loss grew beyond ``1e12 * (initial loss + 1)`` or stopped being
-        finite. Neither flag is set if the run used up ``max_steps``.
-    lr : float
-        The learning rate.
-    """
-
-    w: np.ndarray
-    b: np.ndarray
-    loss: np.ndarray
-    steps: int
-    converged: bool
-    diverged: bool
-    lr: float
-
-
-def _check_descent(model, w0, b0, lr, max_steps, tol, rule, x, y):
-    """Validate the arguments of :func:`gradient_descent`."""
+def _check_descent(model, w0, b0, rule, x, y):
+    """Validate the house-specific arguments of :func:`gradient_descent`."""
     _check_model(model)
     w0, b0 = finite_real("w0", w0), finite_real("b0", b0)
-    lr, tol = finite_real("lr", lr), finite_real("tol", tol)
-    if lr <= 0:
-        raise ValueError(f"lr must be > 0, got {lr}")
-    if tol <= 0:
-        raise ValueError(f"tol must be > 0, got {tol}")
-    if isinstance(max_steps, bool) or not isinstance(max_steps, Integral):
-        raise TypeError(f"max_steps must be an int, got {type(max_steps).__name__}")
-    if max_steps < 0:
-        raise ValueError(f"max_steps must be >= 0, got {max_steps}")
     if not callable(rule):
         raise TypeError(f"rule must be callable, got {type(rule).__name__}")
     x, y = _check_data(x, y)
-    return w0, b0, lr, int(max_steps), tol, x, y
-
-
-def _initial_loss(model, w, b, x, y):
-    """The loss at the starting point, which must be finite."""
-    current = mse(model.predict(w, b, x), y)
-    if not np.isfinite(current):
-        raise ValueError(f"the loss at the start (w0={w}, b0={b}) is not finite")
-    return current
+    return w0, b0, x, y
 
 
 # --8<-- [start:gradient_descent]
@@ -521,18 +472,12 @@ def gradient_descent(
 ):
     """Batch gradient descent on the MSE, from ``(w0, b0)`` with step ``lr``.
 
-    Every step computes both partial derivatives at the *current* ``(w,
-    b)`` and only then moves both parameters (the simultaneous update):
-
-    .. code-block:: text
-
-        g = rule(model, w, b)
-        w, b = w - lr * g[0], b - lr * g[1]
-
-    The run stops when ``|g| < tol`` (converged), when the loss exceeds
-    ``1e12 * (initial loss + 1)`` or is no longer finite (diverged), or
-    after ``max_steps`` updates. Overflow is expected while diverging and
-    is detected from the values, so no NumPy warning is emitted.
+    The loop is the shared one, :func:`gradbook.descent.gradient_descent`:
+    every step computes both partial derivatives at the *current* ``(w, b)``
+    and only then moves both parameters (the simultaneous update). It stops
+    when the update direction is shorter than ``tol`` (converged), when the
+    loss exceeds ``1e12 * (initial loss + 1)`` or is no longer finite
+    (diverged), or after ``max_steps`` updates.
 
     Parameters
     ----------
@@ -544,7 +489,7 @@ def gradient_descent(
     max_steps : int, optional
         Largest number of updates, >= 0.
     tol : float, optional
-        Convergence threshold on the Euclidean norm of ``g``, > 0.
+        Convergence threshold on the Euclidean norm of the update direction, > 0.
     rule : callable, optional
         ``(model, w, b, x, y) -> [dL/dw, dL/db]``: :func:`gradient`, or
         :func:`report_gradient` to replay the report.
@@ -553,7 +498,9 @@ def gradient_descent(
 
     Returns
     -------
-    History
+    gradbook.descent.History
+        With the parameter names ``("w", "b")``: ``run["w"]`` and
+        ``run["b"]`` are their histories.
 
     Raises
     ------
@@ -569,47 +516,22 @@ def gradient_descent(
     >>> run = gradient_descent(LINEAR, 0.0, 0.0, lr=0.1)
     >>> run.converged, run.steps
     (True, 689)
-    >>> round(float(run.w[-1]), 6), round(float(run.b[-1]), 6)
+    >>> round(float(run["w"][-1]), 6), round(float(run["b"][-1]), 6)
     (2.94, -3.3)
     >>> gradient_descent(LINEAR, 0.0, 0.0, lr=0.2).diverged  # lr too large
     True
     """
-    w, b, lr, max_steps, tol, x, y = _check_descent(
-        model, w0, b0, lr, max_steps, tol, rule, x, y
-    )
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow = divergence
-        current = _initial_loss(model, w, b, x, y)
-        limit = DIVERGENCE_FACTOR * (current + 1.0)
-        ws, bs, losses = [w], [b], [current]
-        converged = diverged = False
-        for _ in range(max_steps + 1):
-            g = rule(model, w, b, x, y)  # both partials at the old (w, b)
-            if np.hypot(g[0], g[1]) < tol:
-                converged = True
-                break
-            if len(ws) > max_steps:
-                break
-            w, b = w - lr * g[0], b - lr * g[1]  # then update both
-            current = mse(model.predict(w, b, x), y)
-            ws.append(w)
-            bs.append(b)
-            losses.append(current)
-            if not (np.isfinite(w) and np.isfinite(b) and current <= limit):
-                diverged = True  # (a NaN loss also fails current <= limit)
-                break
-    return History(
-        w=_frozen(ws), b=_frozen(bs), loss=_frozen(losses), steps=len(ws) - 1,
-        converged=converged, diverged=diverged, lr=lr,
-    )
+    w0, b0, x, y = _check_descent(model, w0, b0, rule, x, y)
+
+    def fun(p):
+        w, b = p
+        return mse(model.predict(w, b, x), y), rule(model, w, b, x, y)
+
+    return descent.gradient_descent(fun, [w0, b0], lr, max_steps=max_steps, tol=tol,
+                                    names=("w", "b"))
 
 
 # --8<-- [end:gradient_descent]
-
-
-def _frozen(values):
-    arr = np.array(values, dtype=float)
-    arr.flags.writeable = False
-    return arr
 
 
 # --8<-- [start:least_squares]
