@@ -1,0 +1,93 @@
+"""The MkDocs hook: computed artifacts in, pages out.
+
+* ``on_files``: runs the build driver (``python -m engine``) in a subprocess,
+  relays its progress lines, fails the build with its error message, and adds
+  every figure file to the site as ``figures/<file>`` straight from the cache
+  (nothing is written into ``docs/``, so ``mkdocs serve`` does not loop).
+* ``on_page_markdown``: code includes without docstrings, then computed values
+  for ``{{ chapter.name }}`` (:mod:`engine.pages`).
+* ``on_page_content``: numbered figures with their variants, then math turned
+  into readable text for the search index (:mod:`engine.typeset`).
+* ``on_post_page``: the typeset math.
+
+MkDocs executes this file again for every build of ``mkdocs serve``; the
+engine's modules are dropped from ``sys.modules`` first, so an edit to any of
+them takes effect in the next rebuild, like an edit to ``src/`` or a chapter.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+ROOT = Path(__file__).resolve().parents[2]
+for _name in [n for n in sys.modules if n == "engine" or n.startswith("engine.")]:
+    del sys.modules[_name]
+if str(ROOT / "scripts") not in sys.path:
+    sys.path.insert(0, str(ROOT / "scripts"))
+
+from engine import pages  # noqa: E402
+from engine.build import driver_env  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.engine")
+
+STATE: dict = {}
+
+
+def run_engine() -> dict:
+    """Bring the artifacts up to date in a fresh process; return figures and values."""
+    with tempfile.TemporaryDirectory(prefix="engine-") as tmp:
+        out = Path(tmp) / "outputs.json"
+        proc = subprocess.Popen([sys.executable, "-m", "engine", "--json", str(out)],
+                                cwd=ROOT, env=driver_env(), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        lines = []
+        for line in proc.stderr:
+            line = line.rstrip("\n")
+            lines.append(line)
+            if line.startswith(("[", "engine:")) and "build failed" not in line:
+                log.info(line)
+        if proc.wait() != 0:
+            text = "\n".join(lines)
+            failed = text.split("engine: build failed", 1)[-1].strip() or text
+            raise PluginError(f"computing figures and values failed:\n{failed}")
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def on_config(config):
+    STATE.clear()
+    STATE["public"] = pages.public_names(ROOT)
+    return config
+
+
+def on_files(files: Files, config) -> Files:
+    result = run_engine()
+    STATE.update(figures=result["figures"],
+                 values={name: v["text"] for name, v in result["values"].items()})
+    for name, fig in result["figures"].items():
+        for site_path, cache_path in pages.figure_files(name, fig["files"]).items():
+            files.append(File.generated(config, site_path, abs_src_path=cache_path))
+    return files
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    where = page.file.src_uri
+    try:
+        markdown = pages.expand_includes(markdown, ROOT, where, STATE["public"])
+        return pages.render_values(markdown, STATE["values"], where)
+    except pages.PageError as err:
+        raise PluginError(str(err)) from err
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    try:
+        return pages.render_figures(html, STATE["figures"], page.file.src_uri)
+    except pages.PageError as err:
+        raise PluginError(str(err)) from err

@@ -1,0 +1,157 @@
+"""Compute one artifact in a fresh process and record what it used.
+
+The build driver (:mod:`engine.build`) starts a fork server for each build
+that has imported only third-party libraries (numpy, matplotlib, ...) and this
+module; every artifact is computed in a new child of that server. So no project
+code from an earlier build, or from the long-lived ``mkdocs serve`` process,
+can leak into a result, and after the computation the child knows exactly which
+project files it needed:
+
+* every module in ``sys.modules`` whose file lies in the project, and
+* every project file it opened (an audit hook sees each ``open``),
+
+minus the engine's own machinery (this module, the driver, the cache), which
+does not shape any output. Those paths become the artifact's dependencies;
+editing any of them, and nothing else, makes the artifact stale.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pickle
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from engine import cache, registry, runtime
+
+ROOT = registry.ROOT
+#: Project files that are machinery, not inputs: editing them changes no output.
+MACHINERY = {f"scripts/engine/{name}.py" for name in
+             ("worker", "build", "cache", "hook", "pages", "typeset", "bench", "__main__")}
+IGNORED_DIRS = (".cache", ".venv", "node_modules", "site", ".git", ".pytest_cache",
+                ".hypothesis")
+
+_opened: set[str] = set()
+
+
+def project_path(path) -> str | None:
+    """``path`` relative to the project, if it is a project source file."""
+    try:
+        rel = Path(os.path.abspath(path)).relative_to(ROOT)
+    except (ValueError, TypeError):
+        return None
+    parts = rel.parts
+    if not parts or parts[0] in IGNORED_DIRS or any(p.startswith(".") for p in parts):
+        return None
+    if "__pycache__" in parts:  # a compiled module: its source is the dependency
+        name = parts[-1].split(".", 1)[0] + ".py"
+        rel = Path(*parts[:-2], name)
+    return rel.as_posix()
+
+
+def _audit(event: str, args) -> None:
+    if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+        mode = args[1] if len(args) > 1 else "r"
+        if isinstance(mode, str) and ("w" in mode or "a" in mode or "x" in mode):
+            return
+        rel = project_path(os.fsdecode(args[0]))
+        if rel is not None:
+            _opened.add(rel)
+
+
+def dependencies() -> tuple[list[str], list[str]]:
+    """Project files this process used, and the top-level third-party modules it imported."""
+    files = set(_opened)
+    third_party = set()
+    stdlib = sys.stdlib_module_names
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        rel = project_path(path) if path else None
+        if rel is not None:
+            files.add(rel)
+        elif path and "site-packages" in path:
+            top = name.split(".", 1)[0]
+            if top not in stdlib and not top.startswith("_"):
+                third_party.add(top)
+    files = sorted(f for f in files if f not in MACHINERY and Path(ROOT, f).is_file())
+    return files, sorted(third_party)
+
+
+def describe_error(spec_line: str, exc: BaseException) -> str:
+    """One readable message: which artifact, where it is defined, the exception, the traceback's tail."""
+    summary = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    frames = traceback.extract_tb(exc.__traceback__)
+    tail = traceback.format_list(frames[-6:])
+    return f"{spec_line}: {summary}\n  traceback (most recent call last):\n" + "".join(
+        "  " + line.replace("\n", "\n  ").rstrip(" ") for line in tail).rstrip()
+
+
+def _compute(task: dict, store: cache.Store) -> dict:
+    kind, name = task["kind"], task["name"]
+    if kind == "registry":
+        specs = registry.load_all()
+        return {"listing": [s.listing() for s in specs.values()]}
+    importlib.import_module(task["module"])  # only this chapter: its imports are its dependencies
+    spec = registry.REGISTRY[(kind, name)]
+    if kind == "data":
+        result = spec.fn()
+        data = pickle.dumps(result, protocol=5)
+        return {"outputs": {"data": {"object": store.put(data, ".pickle"), "ext": ".pickle"}}}
+    if kind == "value":
+        text = spec.fn()
+        if not isinstance(text, str) or not text.strip():
+            raise TypeError(f"a value must return a non-empty str, got {text!r}")
+        return {"outputs": {"text": {"object": store.put(text.encode(), ".md"), "ext": ".md"}}}
+    if kind == "figure":
+        import matplotlib.pyplot as plt
+
+        from engine import render, style
+
+        outputs = {}
+        for theme in style.variants(spec.meta["layouts"]):
+            with plt.rc_context(theme.rc):
+                result = spec.fn(theme)
+                for role, blob, ext, meta in render.render(result, theme):
+                    key = ("still" if role == "still" else "image") + style.suffix(theme)
+                    outputs[key] = {"object": store.put(blob, ext), "ext": ext, "meta": meta}
+            plt.close("all")
+        return {"outputs": outputs}
+    raise ValueError(f"unknown artifact kind {kind!r}")
+
+
+def run(task: dict) -> dict:
+    """Compute ``task`` (``kind``, ``name``, ``cache``, ``data``); never raises."""
+    start = time.perf_counter()
+    sys.addaudithook(_audit)
+    runtime.SUPPLIED = task.get("data", {})
+    store = cache.Store(Path(task["cache"]))
+    where = task.get("where", "")
+    label = f"{task['kind']} {task['name']!r}" + (f" ({where})" if where else "")
+    echo = {k: task[k] for k in ("kind", "name", "where") if k in task}
+    try:
+        result = _compute(task, store)
+    except BaseException as exc:  # noqa: BLE001 - reported to the driver, which fails the build
+        return {"ok": False, "task": echo, "error": describe_error(label, exc),
+                "seconds": time.perf_counter() - start}
+    files, third_party = dependencies()
+    result.update(ok=True, task=echo, files=files, modules=third_party, data_used=dict(runtime.USED),
+                  seconds=time.perf_counter() - start)
+    return result
+
+
+def warm() -> None:
+    """Imports for the fork server: slow third-party libraries, never project code."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+    import numpy  # noqa: F401
+    import PIL.Image  # noqa: F401
+    for optional in ("scipy.optimize", "sympy"):
+        try:
+            importlib.import_module(optional)
+        except ImportError:
+            pass
