@@ -12,13 +12,14 @@ export NO_MKDOCS_2_WARNING := 1
 PY_STAMP   := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup serve build test figures clean
+.PHONY: help setup serve build test figures bench clean
 
 help:
 	@echo "make serve    set everything up, build the figures, serve at http://$(HOST):$(PORT)"
 	@echo "make test     set everything up and run every test (unit, doctest, site, browser)"
 	@echo "make build    strict site build into site/"
 	@echo "make figures  regenerate stale figures (FIGURE=name for one, FORCE=1 to redraw)"
+	@echo "make bench    time a clean build, a no-change rebuild, a page edit under serve"
 	@echo "make clean    remove site/, caches, .venv and node_modules"
 
 $(PY_STAMP): pyproject.toml
@@ -44,6 +45,9 @@ serve: setup figures
 
 test: setup
 	$(PY) -m pytest
+
+bench: setup
+	PYTHONPATH=scripts $(PY) -m engine.bench
 
 clean:
 	rm -rf site .cache .pytest_cache .hypothesis $(VENV) node_modules

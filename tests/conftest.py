@@ -39,7 +39,7 @@ def free_port() -> int:
 def mkdocs_build(site: Path, cache: Path, port: int) -> Build:
     """Run ``mkdocs build --strict`` exactly as a user would, in a subprocess."""
     env = dict(os.environ, SITE_URL=f"http://127.0.0.1:{port}/",
-               GRADBOOK_FIGURE_CACHE=str(cache), NO_MKDOCS_2_WARNING="1")
+               GRADBOOK_CACHE=str(cache), NO_MKDOCS_2_WARNING="1")
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,

@@ -1,20 +1,22 @@
-"""The strict site build: pages, generated figures, offline assets, caching."""
+"""The strict site build: pages, generated figures, values, offline assets, caching."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-import figlib
-import pagevalues
 from conftest import Build, free_port, mkdocs_build
+from engine import registry
 
 pytestmark = pytest.mark.slow
 
-CHAPTERS = ["python-intro", "asteroids", "house-prices"]
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ["python-intro", "asteroids", "robot-arm", "house-prices", "backpropagation",
+            "leaky-relu"]
 MAX_GIF_BYTES = 400 * 1024
 
 
@@ -35,8 +37,12 @@ def tags(path: Path) -> list[tuple[str, dict[str, str | None]]]:
     return parser.tags
 
 
-def images(page: Path) -> list[dict[str, str | None]]:
-    return [a for t, a in tags(page) if t == "img"]
+def pages(build: Build) -> list[Path]:
+    return sorted(p for p in build.site.rglob("index.html"))
+
+
+def specs(kind: str) -> dict:
+    return {name: s for (k, name), s in registry.load_all().items() if k == kind}
 
 
 def test_strict_build_passes_without_warnings(built_site: Build):
@@ -44,53 +50,82 @@ def test_strict_build_passes_without_warnings(built_site: Build):
     assert not re.search(r"^(WARNING|ERROR)\b", built_site.output, re.M), built_site.output
 
 
-def test_clean_build_generates_every_figure(built_site: Build):
-    registry = figlib.load_all()
-    assert f"figures: {len(registry)} generated, 0 up to date" in built_site.output
+def test_clean_build_computes_every_artifact(built_site: Build):
+    n_fig, n_val, n_data = len(specs("figure")), len(specs("value")), len(specs("data"))
+    assert (f"engine: {n_fig} figures, {n_val} values, {n_data} data computed; 0 up to date"
+            in built_site.output), built_site.output[-2000:]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_pages_exist_with_alt_text_on_every_image(built_site: Build, chapter):
+def test_chapter_pages_have_figures_with_alt_text_and_sizes(built_site: Build, chapter):
     page = built_site.site / chapter / "index.html"
     assert page.is_file()
-    for img in images(page):
+    imgs = [a for t, a in tags(page) if t == "img"]
+    assert any("figures/" in (a.get("src") or "") for a in imgs), chapter
+    for img in imgs:
         assert (img.get("alt") or "").strip(), f"image without alt text: {img}"
+        assert img.get("width") and img.get("height"), f"image without dimensions: {img}"
 
 
-def test_python_intro_has_two_generated_figures(built_site: Build):
-    srcs = [img["src"] for img in images(built_site.site / "python-intro" / "index.html")]
-    generated = [s for s in srcs if s.startswith("../figures/")]
-    assert len(generated) >= 2, srcs
-    for src in generated:
-        assert (built_site.site / "python-intro" / src).resolve().is_file()
+@pytest.mark.parametrize("chapter", ["asteroids", "robot-arm", "house-prices",
+                                     "backpropagation", "leaky-relu"])
+def test_chapter_gifs_are_at_most_400_kb(built_site: Build, chapter):
+    srcs = [a["src"] for t, a in tags(built_site.site / chapter / "index.html")
+            if t == "img" and (a.get("src") or "").split("#")[0].endswith(".gif")]
+    assert srcs, chapter
+    for src in srcs:
+        gif = (built_site.site / chapter / src.split("#")[0]).resolve()
+        assert 0 < gif.stat().st_size <= MAX_GIF_BYTES, f"{gif.name}: {gif.stat().st_size} bytes"
+        assert gif.read_bytes()[:6] in (b"GIF87a", b"GIF89a")
 
 
-@pytest.mark.parametrize("chapter", ["asteroids", "house-prices"])
-def test_chapter_has_a_gif_under_400_kb(built_site: Build, chapter):
-    srcs = [img["src"] for img in images(built_site.site / chapter / "index.html")]
-    gifs = [built_site.site / chapter / s for s in srcs if s.endswith(".gif")]
-    assert gifs, srcs
-    for gif in gifs:
-        size = gif.resolve().stat().st_size
-        assert 0 < size <= MAX_GIF_BYTES, f"{gif.name}: {size} bytes"
-        assert gif.resolve().read_bytes()[:6] in (b"GIF87a", b"GIF89a")
+def test_every_figure_has_light_dark_and_still_variants(built_site: Build):
+    out = built_site.site / "figures"
+    for name, spec in specs("figure").items():
+        stem, ext = name.rsplit(".", 1)
+        expected = [f"{stem}.{ext}", f"{stem}-dark.{ext}"]
+        if "narrow" in spec.meta["layouts"]:
+            expected += [f"{stem}-narrow.{ext}", f"{stem}-narrow-dark.{ext}"]
+        if ext == "gif":
+            expected += [f"{stem}-still.png", f"{stem}-still-dark.png"]
+        for file in expected:
+            assert (out / file).is_file(), file
 
 
 def test_computed_values_are_filled_in(built_site: Build):
-    """Every {{ chapter.name }} placeholder became its computed value."""
     for page in built_site.site.rglob("*.html"):
-        left = pagevalues.PATTERN.findall(page.read_text(encoding="utf-8"))
-        assert not left, f"{page}: placeholders left: {left}"
+        text = re.sub(r"<(pre|code)\b.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.S)
+        assert not re.search(r"\{\{.*?\}\}", text), f"{page}: a placeholder was left"
     html = (built_site.site / "house-prices" / "index.html").read_text(encoding="utf-8")
     assert html.count("optimum (closed form)") == 2
     assert html.count("optimum (Nelder–Mead)") == 1
 
 
-def test_mathjax_is_self_hosted(built_site: Build):
-    mathjax = built_site.site / "assets" / "mathjax"
-    assert (mathjax / "tex-mml-chtml.js").is_file()
-    assert list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
-    assert (mathjax / "input" / "tex" / "extensions" / "boldsymbol.js").is_file()
+def test_code_on_pages_has_no_docstrings(built_site: Build):
+    for page in pages(built_site):
+        html = page.read_text(encoding="utf-8")
+        for block in re.findall(r'<div class="language-python highlight">(.*?)</div>', html,
+                                re.S):
+            code = re.sub(r"<[^>]+>", "", block)
+            assert '"""' not in code and "&quot;&quot;&quot;" not in code, page
+
+
+def test_every_page_has_its_own_description(built_site: Build):
+    seen: dict[str, Path] = {}
+    for page in pages(built_site):
+        descriptions = [a.get("content") for t, a in tags(page)
+                        if t == "meta" and a.get("name") == "description"]
+        assert len(descriptions) == 1 and descriptions[0], page
+        assert descriptions[0] not in seen, f"{page} repeats the description of {seen.get(descriptions[0])}"
+        seen[descriptions[0]] = page
+
+
+def test_reference_is_built_from_the_docstrings(built_site: Build):
+    html = (built_site.site / "reference" / "linalg" / "index.html").read_text(encoding="utf-8")
+    assert 'id="gradbook.linalg.power"' in html
+    assert "exponentiation by squaring" in html.lower()
+    chapter = (built_site.site / "python-intro" / "index.html").read_text(encoding="utf-8")
+    assert "../reference/linalg/#gradbook.linalg.power" in chapter
 
 
 EXTERNAL = re.compile(r"^\s*(https?:)?//", re.I)
@@ -104,44 +139,51 @@ def test_no_script_stylesheet_or_font_from_another_host(built_site: Build):
                 offenders.append((page, attrs["src"]))
             loads = (attrs.get("rel") or "").lower() not in ("canonical", "alternate")
             if tag == "link" and loads and EXTERNAL.match(attrs.get("href") or ""):
-                offenders.append((page, attrs["href"]))  # stylesheet, font, preconnect
+                offenders.append((page, attrs["href"]))
             if tag in ("img", "source", "iframe") and EXTERNAL.match(attrs.get("src") or ""):
                 offenders.append((page, attrs["src"]))
     for css in built_site.site.rglob("*.css"):
         text = css.read_text(encoding="utf-8", errors="replace")
         for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", text) + re.findall(
-            r"@import\s+['\"]([^'\"]+)", text
-        ):
+                r"@import\s+['\"]([^'\"]+)", text):
             if EXTERNAL.match(url):
                 offenders.append((css, url))
     assert not offenders, offenders
 
 
-def test_no_figure_or_mathjax_written_into_docs():
-    docs = Path(__file__).resolve().parent.parent / "docs"
+def test_nothing_generated_is_written_into_docs():
+    docs = ROOT / "docs"
     assert not (docs / "figures").exists()
     assert not (docs / "assets" / "mathjax").exists()
 
 
-def test_second_build_regenerates_no_figure(built_site: Build, tmp_path):
+def test_second_build_computes_nothing(built_site: Build, tmp_path):
     again = mkdocs_build(tmp_path / "site", built_site.cache, free_port())
     assert again.returncode == 0, again.output
-    registry = figlib.load_all()
-    assert f"figures: 0 generated, {len(registry)} up to date" in again.output
-    assert again.output.count("up to date") >= len(registry)
+    assert "engine: 0 figures, 0 values, 0 data computed" in again.output, again.output[-2000:]
+
+
+def _measured(cache: Path) -> set[str]:
+    """Figures computed from measured (non-deterministic) data, e.g. build-time timings."""
+    measured_data = {n for n, s in specs("data").items() if not s.meta["deterministic"]}
+    out = set()
+    for entry in (cache / "entries" / "figure").glob("*.json"):
+        used = json.loads(entry.read_text())["data"]
+        if measured_data & set(used):
+            out.add(entry.name.removesuffix(".json"))
+    return out
 
 
 def test_two_clean_builds_give_byte_identical_figures(built_site: Build, tmp_path):
     other = mkdocs_build(tmp_path / "site", tmp_path / "cache", free_port())
     assert other.returncode == 0, other.output
-    registry = figlib.load_all()
+    measured = _measured(built_site.cache)
+    assert measured == {"matmul-timing.png"}
     compared = 0
-    for fig in registry.values():
-        a = (built_site.site / "figures" / fig.filename).read_bytes()
-        b = (other.site / "figures" / fig.filename).read_bytes()
-        if fig.deterministic:
-            assert a == b, f"{fig.filename} differs between two clean builds"
-            compared += 1
-        else:  # measured (timings): only its format is stable
-            assert a[:8] == b[:8]
-    assert compared >= 3
+    for file in sorted((built_site.site / "figures").iterdir()):
+        stem = re.sub(r"(-narrow)?(-still)?(-dark)?$", "", file.stem)
+        if any(m.rsplit(".", 1)[0] == stem for m in measured):
+            continue
+        assert file.read_bytes() == (other.site / "figures" / file.name).read_bytes(), file.name
+        compared += 1
+    assert compared >= 30

@@ -8,7 +8,7 @@
   for ``{{ chapter.name }}`` (:mod:`engine.pages`).
 * ``on_page_content``: numbered figures with their variants, then math turned
   into readable text for the search index (:mod:`engine.typeset`).
-* ``on_post_page``: the typeset math.
+* ``on_post_page``: the typeset math; ``on_post_build`` ships the fonts it uses.
 
 MkDocs executes this file again for every build of ``mkdocs serve``; the
 engine's modules are dropped from ``sys.modules`` first, so an edit to any of
@@ -33,8 +33,9 @@ for _name in [n for n in sys.modules if n == "engine" or n.startswith("engine.")
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
 
-from engine import pages  # noqa: E402
+from engine import cache, pages  # noqa: E402
 from engine.build import driver_env  # noqa: E402
+from engine.typeset import Typesetter  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.engine")
 
@@ -64,6 +65,7 @@ def run_engine() -> dict:
 def on_config(config):
     STATE.clear()
     STATE["public"] = pages.public_names(ROOT)
+    STATE["math"] = Typesetter(ROOT, cache.default_root(ROOT) / "math", log)
     return config
 
 
@@ -88,6 +90,29 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 def on_page_content(html: str, page, config, files) -> str:
     try:
-        return pages.render_figures(html, STATE["figures"], page.file.src_uri)
+        html = pages.render_figures(html, STATE["figures"], page.file.src_uri)
+        html = pages.annotate_quotes(html)
     except pages.PageError as err:
         raise PluginError(str(err)) from err
+    # math becomes readable text here (what the search index sees) and CHTML after it
+    return STATE["math"].page_content(html, page.file.src_uri, page.url)
+
+
+def on_post_page(output: str, page, config) -> str:
+    return STATE["math"].post_page(output, page.file.src_uri, page.url)
+
+
+def on_post_build(config) -> None:
+    math = STATE.pop("math", None)
+    if math is not None:
+        math.write_assets(Path(config["site_dir"]))
+        math.close()
+        s = math.stats
+        log.info(f"math: {s['formulas']} formulas on {s['pages']} pages, {s['typeset']} typeset, "
+                 f"{s['cached']} from the cache")
+
+
+def on_build_error(error) -> None:
+    math = STATE.pop("math", None)
+    if math is not None:
+        math.close()

@@ -197,6 +197,41 @@ def public_names(root: Path) -> dict[str, set[str]]:
     return out
 
 
+# --- quotations of the report ------------------------------------------------------
+
+QUOTE = re.compile(r'<(?P<tag>q|blockquote)(?P<attrs>[^>]*\bclass="[^"]*\breport\b[^"]*"[^>]*)>'
+                   r'(?P<body>.*?)</(?P=tag)>', re.S)
+MATH = re.compile(r'<(span|div) class="arithmatex">(?P<tex>.*?)</\1>', re.S)
+
+
+def quote_text(body: str) -> str:
+    """The text of a quotation, with its math as the TeX it was written in."""
+    def tex(m: re.Match) -> str:
+        t = html.unescape(m.group("tex")).strip()
+        for a, b in (("\\(", "\\)"), ("\\[", "\\]")):
+            if t.startswith(a) and t.endswith(b):
+                t = t[2:-2]
+        return html.escape(t, quote=False)
+    text = MATH.sub(tex, body)
+    text = re.sub(r"<[^>]+>", "", text)
+    return " ".join(html.unescape(text).split())
+
+
+def annotate_quotes(content: str) -> str:
+    """Give every ``class="report"`` quotation a ``data-quote`` attribute: its text with TeX.
+
+    Math inside a quotation is typeset later; the attribute keeps what the page
+    quoted, so ``tests/test_quotes.py`` can compare it with the report itself.
+    """
+    def one(m: re.Match) -> str:
+        if "data-quote=" in m.group("attrs"):
+            return m.group(0)
+        text = html.escape(quote_text(m.group("body")), quote=True)
+        return (f'<{m.group("tag")}{m.group("attrs")} data-quote="{text}">'
+                f'{m.group("body")}</{m.group("tag")}>')
+    return QUOTE.sub(one, content)
+
+
 # --- figures ---------------------------------------------------------------------
 
 FIGURE_BLOCK = re.compile(r"<figure(?P<attrs>[^>]*)>(?P<body>.*?)</figure>", re.S)
@@ -208,8 +243,9 @@ EMPTY_REF = re.compile(r'<a href="#(?P<id>[^"]+)"></a>')
 PHONE = "(max-width: 44.9375em)"
 
 
-def _variant(prefix: str, name: str, files: dict, dark: bool, fig: dict, alt: str,
-             lazy: bool) -> str:
+def _variant(prefix: str, name: str, files: dict, dark: bool, alt: str) -> str:
+    """One scheme's picture. Always lazy: the variant of the other scheme is hidden
+    (``display: none``) and a lazy image that is never shown is never fetched."""
     stem, ext = name.rsplit(".", 1)
     tail = "-dark" if dark else ""
     img = files["image" + tail]
@@ -225,12 +261,11 @@ def _variant(prefix: str, name: str, files: dict, dark: bool, fig: dict, alt: st
                        f'width="{narrow["width"]}" height="{narrow["height"]}" '
                        f'data-font-px="{narrow["min_font_px"]}">')
     href = f"{prefix}figures/{stem}{tail}.{ext}"
-    loading = ' loading="lazy"' if lazy else ""
     scheme = "dark" if dark else "light"
     return (f'<a class="glightbox" href="{href}" data-type="image" data-gallery="{scheme}">'
             f'<picture>{"".join(sources)}'
             f'<img src="{href}#only-{scheme}" alt="{html.escape(alt)}" '
-            f'width="{img["width"]}" height="{img["height"]}"{loading} decoding="async" '
+            f'width="{img["width"]}" height="{img["height"]}" loading="lazy" decoding="async" '
             f'data-font-px="{img["min_font_px"]}" data-figure="{name}"></picture></a>')
 
 
@@ -269,8 +304,7 @@ def render_figures(content: str, figures: dict, page: str) -> str:
             numbers[fid.group(1)] = count
         fig = figures[name]
         alt = fig["meta"]["alt"]
-        lazy = count > 1
-        pictures = "".join(_variant(img.group("prefix"), name, fig["files"], dark, fig, alt, lazy)
+        pictures = "".join(_variant(img.group("prefix"), name, fig["files"], dark, alt)
                            for dark in (False, True))
         caption = cap.group("cap").strip()
         caption = re.sub(r"^<p>", f'<p><span class="fig-label">Figure {count}.</span> ', caption, 1) \

@@ -117,7 +117,7 @@ if (FONT_START < 0 || !FACES.MJXZERO || !CLASS_FAMILIES['MJX-TEX'] || !STRETCHY_
   throw new Error('unexpected MathJax stylesheet layout (base rules)');
 }
 const baseMessage = {
-  rules: BASE.filter((r) => !r.startsWith('@font-face')).map((r, i) => [BASE.indexOf(r) < FONT_START ? 0 : 1, r]),
+  rules: BASE.filter((r) => !r.startsWith('@font-face')).map((r) => [BASE.indexOf(r) < FONT_START ? 0 : 1, r]),
   faces: FACES,
 };
 
@@ -151,8 +151,9 @@ function typeset({tex: source, display, pre}) {
   }
   const markup = adaptor.outerHTML(item.typesetRoot);
   const all = currentRules();
+  const fontStart = all.indexOf(BASE[FONT_START]);
   const rules = [];
-  all.forEach((rule, i) => { if (!BASE_SET.has(rule)) rules.push([i < all.indexOf(BASE[FONT_START]) ? 0 : 1, rule]); });
+  all.forEach((rule, i) => { if (!BASE_SET.has(rule)) rules.push([i < fontStart ? 0 : 1, rule]); });
   const box = chtml.getBBox(item, html);
   const round = (x) => Math.round(x * 1000) / 1000;
   return {html: markup, rules, fonts: fontsUsed(markup, rules.map((r) => r[1])),

@@ -42,6 +42,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +58,7 @@ NODE_SCRIPT = Path(__file__).with_name("typeset.cjs")
 FONT_DIR = "assets/mathjax/fonts"
 FONT_SOURCE = "node_modules/mathjax-full/es5/output/chtml/fonts/woff-v2"
 CACHE_FORMAT = 1
-TEXT_VERSION = 1          # bump when mathml_to_text changes: cached texts get recomputed
+TEXT_VERSION = 2          # bump when mathml_to_text changes: cached texts get recomputed
 INLINE_SCROLL_EM = 10.0   # inline math wider than this gets its own scroll box
 DISPLAY_FOCUS_EM = 20.0   # display math wider than this may scroll on phones: tabindex=0
 
@@ -99,6 +100,8 @@ _START = re.compile(r"\\\$|\$\$|\$|\\\(|\\\[|\\begin\{([^}\s]+)\}")
 
 _MATHJAX_SCRIPT = re.compile(
     r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
+_MATHJAX_LOADER = re.compile(   # nbconvert's "<!-- Load mathjax -->" + loader (src may be "")
+    r"<!--\s*Load mathjax\s*-->\s*<script\b[^>]*>[^<]*</script>", re.I)
 _MATHJAX_COMMENT = re.compile(
     r"<!--\s*(?:Load mathjax|MathJax configuration|End of mathjax configuration)\s*-->",
     re.I)
@@ -184,7 +187,8 @@ _DEFINES = re.compile(
     r"\\DeclareMathOperator\b")
 
 
-def _find_math(content: str) -> list[_Math]:
+def _find_math(content: str) -> tuple[list[_Math], list[int]]:
+    """Formulas in page HTML, in page order; and the ``\\$`` escapes in notebook text."""
     found: list[_Math] = []
     for m in _ARITHMATEX.finditer(content):
         tex = html.unescape(m.group("body")).strip()
@@ -195,15 +199,23 @@ def _find_math(content: str) -> list[_Math]:
                 break
         found.append(_Math(m.start(), m.end(), tex, display, block=m.group("tag") == "div"))
     taken = [(f.start, f.end) for f in found]
+    escapes: list[int] = []
     for region_start, region_end in _notebook_regions(content):
         if any(a < region_end and region_start < b for a, b in taken):
             continue
-        found += _find_in_region(content, region_start, region_end)
+        for start, end, in_code in _text_runs(content, region_start, region_end):
+            if in_code:
+                continue
+            maths, dollars = find_tex(content[start:end])
+            escapes += [start + i for i in dollars]
+            found += [_Math(start + a, start + b, html.unescape(tex).strip(), display,
+                            block=False) for a, b, tex, display in maths]
     found.sort(key=lambda f: f.start)
-    return found
+    return found, escapes
 
 
 def _notebook_regions(content: str):
+    """(start, end) of the inside of each notebook Markdown cell / LaTeX output."""
     pos = 0
     while (m := _NOTEBOOK_OPEN.search(content, pos)) is not None:
         depth, end = 1, None
@@ -218,66 +230,35 @@ def _notebook_regions(content: str):
         pos = end
 
 
-def _find_in_region(content: str, start: int, end: int) -> list[_Math]:
-    found, skip, pos = [], [], start
-    tags = list(_TAG.finditer(content, start, end)) + [None]
-    for tag in tags:
+def _text_runs(content: str, start: int, end: int):
+    """(start, end, in_code) for each run of text between the tags of content[start:end]."""
+    skip: list[str] = []
+    pos = start
+    for tag in [*_TAG.finditer(content, start, end), None]:
         text_end = tag.start() if tag else end
-        if not skip and text_end > pos:
-            maths, _ = find_tex(content[pos:text_end])
-            for a, b, tex, display in maths:
-                found.append(_Math(pos + a, pos + b, html.unescape(tex).strip(), display,
-                                   block=False))
+        if text_end > pos:
+            yield pos, text_end, bool(skip)
         if tag is None:
-            break
+            return
         pos = tag.end()
         name = (tag.group(2) or "").lower()
         if name in _SKIP_TAGS and not tag.group(3):
-            if tag.group(1):
-                if skip and skip[-1] == name:
-                    skip.pop()
-            else:
+            if not tag.group(1):
                 skip.append(name)
-    return found
-
-
-def _unescape_dollars(content: str) -> str:
-    """``\\$`` -> ``$`` in notebook text (MathJax's processEscapes), outside code."""
-    out, pos = [], 0
-    for start, end in _notebook_regions(content):
-        out.append(content[pos:start])
-        region, skip, last = content[start:end], [], 0
-        pieces = []
-        for tag in list(_TAG.finditer(region)) + [None]:
-            text_end = tag.start() if tag else len(region)
-            text = region[last:text_end]
-            pieces.append(text if skip else text.replace("\\$", "$"))
-            if tag is None:
-                break
-            pieces.append(tag.group(0))
-            last = tag.end()
-            name = (tag.group(2) or "").lower()
-            if name in _SKIP_TAGS and not tag.group(3):
-                if tag.group(1):
-                    if skip and skip[-1] == name:
-                        skip.pop()
-                else:
-                    skip.append(name)
-        out.append("".join(pieces))
-        pos = end
-    out.append(content[pos:])
-    return "".join(out)
+            elif skip and skip[-1] == name:
+                skip.pop()
 
 
 def strip_mathjax_scripts(page_html: str) -> str:
     """Remove MathJax loaders/configs (e.g. mkdocs-jupyter's MathJax 2 block)."""
     def drop(m: re.Match) -> str:
         attrs, body = m.group("attrs"), m.group("body")
-        if re.search(r"mathjax", attrs, re.I):       # src=".../mathjax/..." or type="text/x-mathjax-config"
+        if re.search(r"mathjax", attrs, re.I):   # src=".../mathjax/...", type="text/x-mathjax-config"
             return ""
         if re.search(r"\bMathJax\s*[.=]|window\.MathJax\b", body):
             return ""
         return m.group(0)
+    page_html = _MATHJAX_LOADER.sub("", page_html)
     return _MATHJAX_COMMENT.sub("", _MATHJAX_SCRIPT.sub(drop, page_html))
 
 
@@ -342,7 +323,8 @@ class _Part:
     __slots__ = ("text", "kind")
 
     def __init__(self, text: str, kind: str):
-        self.text, self.kind = text, kind   # kind: atom op punct open close large func frac space none
+        # kind: atom op punct open close large func frac braced space none
+        self.text, self.kind = text, kind
 
 
 def _part(el: ET.Element) -> _Part:
@@ -527,7 +509,7 @@ def mathml_to_text(mathml: str) -> str:
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"([(\[{]) ", r"\1", text)
     text = re.sub(r" ([)\]},;])", r"\1", text)
-    return text.strip()
+    return unicodedata.normalize("NFC", text.strip())   # y + U+0302 -> ŷ
 
 
 _ASSISTIVE = re.compile(r"<mjx-assistive-mml\b[^>]*>(.*?)</mjx-assistive-mml>", re.S)
@@ -549,6 +531,8 @@ class _Node:
             raise TypesetterError("math typesetting needs Node.js: `node` is not on PATH "
                                   "(install Node 20, then run `npm ci` / `make setup`)")
         self.stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self.stderr_text = ""
+        self.closed = False
         t0 = time.perf_counter()
         self.proc = subprocess.Popen(
             [node, str(NODE_SCRIPT), str(root), json.dumps({"macros": macros})],
@@ -563,32 +547,43 @@ class _Node:
         log.debug("math: node started in %.2f s", self.start_seconds)
 
     def _read(self) -> dict:
-        line = self.proc.stdout.readline()
+        line = self.proc.stdout.readline() if not self.closed else ""
         if not line:
-            self.proc.wait(timeout=10)
-            self.stderr.seek(0)
+            self.close()
+            self.stderr_text = self.stderr_text or "(no output)"
             raise TypesetterError(
                 f"the MathJax node process ({NODE_SCRIPT.name}) stopped "
-                f"(exit {self.proc.returncode}): {self.stderr.read().strip()[-2000:]}")
+                f"(exit {self.proc.returncode}): {self.stderr_text[-2000:]}")
         return json.loads(line)
 
     def ask(self, request: dict) -> dict:
-        self.proc.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
+            self.proc.stdin.flush()
+        except (OSError, ValueError):   # it died: _read reports why
+            pass
         answer = self._read()
         if not answer.get("ok"):
             raise TypesetterError(f"MathJax node process failed: {answer.get('error')}")
         return answer
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                self.proc.stdin.close()
-                self.proc.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
-                self.proc.kill()
-                self.proc.wait()
+        """Close its stdin (it exits on EOF), wait for it, release the pipes."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
         self.proc.stdout.close()
+        self.stderr.seek(0)
+        self.stderr_text = self.stderr.read().strip()
         self.stderr.close()
 
 
@@ -631,9 +626,12 @@ class Typesetter:
         self._results: dict[str, dict] = {}   # key -> result, this build
         self._texts: dict[str, str] = {}      # key -> readable text
         self._families: set[str] = set()      # font families used by the pages served
+        # pages/formulas: pages with math and their formulas; unique: distinct formulas;
+        # cached: read from disk; typeset: by node; corrupt: damaged entries recomputed;
+        # seconds: time spent in this object (node_seconds of it waiting for node).
         self.stats = {"pages": 0, "formulas": 0, "unique": 0, "cached": 0, "typeset": 0,
-                      "corrupt": 0, "node_started": False, "node_start_seconds": 0.0,
-                      "node_seconds": 0.0, "seconds": 0.0}
+                      "corrupt": 0, "node_started": False, "node_starts": 0,
+                      "node_start_seconds": 0.0, "node_seconds": 0.0, "seconds": 0.0}
 
     # ---- configuration and cache ----
 
@@ -660,7 +658,7 @@ class Typesetter:
     def key(self, tex: str, display: bool, pre: str = "") -> str:
         return _digest([self.config_key, bool(display), pre, tex])
 
-    def _read(self, path: Path, expect: dict, valid) -> tuple[dict, object] | None:
+    def _read_entry(self, path: Path, expect: dict, valid) -> tuple[dict, object] | None:
         """(header, payload) of a cache file; None when it is missing or damaged.
 
         A cache file is two lines: a JSON header (what the entry is for, its readable
@@ -688,7 +686,7 @@ class Typesetter:
         self.log.info("math cache: ignoring a damaged entry %s (recomputing it)", path.name)
         return None
 
-    def _write(self, path: Path, header: dict, payload) -> None:
+    def _write_entry(self, path: Path, header: dict, payload) -> None:
         """Atomically (temp file + os.replace), so concurrent builds can share the cache."""
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         header = dict(header, format=CACHE_FORMAT,
@@ -707,12 +705,13 @@ class Typesetter:
     def _store_formula(self, f: _Math, result: dict) -> None:
         text = _readable(result["html"])
         self._results[f.key], self._texts[f.key] = result, text
-        self._write(self.cache_dir / f"{f.key}.json",
+        self._write_entry(self.cache_dir / f"{f.key}.json",
                     {"key": f.key, "tex": f.tex, "display": f.display, "pre": f.pre,
                      "text": text, "text_version": TEXT_VERSION}, result)
 
     def _load_formula(self, key: str, expect: dict) -> bool:
-        entry = self._read(self.cache_dir / f"{key}.json", dict(expect, key=key), _valid_result)
+        entry = self._read_entry(self.cache_dir / f"{key}.json", dict(expect, key=key),
+                                 _valid_result)
         if entry is None:
             return False
         header, self._results[key] = entry
@@ -725,6 +724,7 @@ class Typesetter:
             t0 = time.perf_counter()
             self._node = _Node(self.root, self.macros, self.log, self.version)
             self.stats["node_started"] = True
+            self.stats["node_starts"] += 1
             self.stats["node_start_seconds"] = round(self._node.start_seconds, 3)
             self.stats["node_seconds"] += time.perf_counter() - t0
         return self._node
@@ -733,7 +733,7 @@ class Typesetter:
     def base(self) -> dict:
         if self._base is None:
             path = self.cache_dir / f"base-{self.config_key}.json"
-            entry = self._read(path, {"key": path.stem},
+            entry = self._read_entry(path, {"key": path.stem},
                                lambda b: isinstance(b, dict) and {"rules", "faces"} <= set(b))
             if entry is not None:
                 self._base = entry[1]
@@ -741,7 +741,7 @@ class Typesetter:
                 t0 = time.perf_counter()
                 self._base = self._node_process().ask({"op": "base"})["base"]
                 self.stats["node_seconds"] += time.perf_counter() - t0
-                self._write(path, {"key": path.stem}, self._base)
+                self._write_entry(path, {"key": path.stem}, self._base)
         return self._base
 
     def _typeset(self, maths: list[_Math], page_id: str) -> None:
@@ -774,7 +774,7 @@ class Typesetter:
             raise TexError(page_id, errors)
 
     def _result(self, key: str) -> dict:
-        # post_page without page_content in this process: try the disk cache
+        """The typeset formula; from the disk cache if page_content ran in another process."""
         if key not in self._results and not self._load_formula(key, {}):
             raise TypesetterError(f"math placeholder {key[:12]}… has no typeset formula "
                                   "(page_content was not run for this page?)")
@@ -792,9 +792,9 @@ class Typesetter:
         t0 = time.perf_counter()
         try:
             content = strip_mathjax_scripts(html_text)
-            maths = _find_math(content)
+            maths, escapes = _find_math(content)
             if not maths:
-                return _unescape_dollars(content) if "\\$" in content else content
+                return _replace(content, [(i, i + 2, "$") for i in escapes])
             pre = ""
             for f in maths:
                 f.pre = pre
@@ -804,17 +804,13 @@ class Typesetter:
             self.stats["pages"] += 1
             self.stats["formulas"] += len(maths)
             self.stats["unique"] = len(self._results)
-            out, pos = [], 0
+            edits = [(i, i + 2, "$") for i in escapes]   # notebook \$ -> $ (processEscapes)
             for f in maths:
-                out.append(content[pos:f.start])
                 tag = "div" if f.block else "span"
                 cls = "math-display" if f.display else "math-inline"
-                out.append(f'<{tag} class="{cls}" data-math="{f.key}">'
-                           f"{html.escape(self.text(f.key), quote=False)}</{tag}>")
-                pos = f.end
-            out.append(content[pos:])
-            result = "".join(out)
-            return _unescape_dollars(result) if "\\$" in result else result
+                edits.append((f.start, f.end, f'<{tag} class="{cls}" data-math="{f.key}">'
+                              f"{html.escape(self.text(f.key), quote=False)}</{tag}>"))
+            return _replace(content, edits)
         finally:
             self.stats["seconds"] += time.perf_counter() - t0
 
@@ -831,8 +827,9 @@ class Typesetter:
                 keys.append(key)
                 w, h, d = result["bbox"]
                 if m.group("cls") == "math-display":
-                    focus = ' tabindex="0"' if w > DISPLAY_FOCUS_EM else ""
-                    return f'<{m.group("tag")} class="math-display"{focus}>{result["html"]}</{m.group("tag")}>'
+                    tag = m.group("tag")
+                    focus = ' tabindex="0"' if w > DISPLAY_FOCUS_EM else ""   # keyboard scroll
+                    return f'<{tag} class="math-display"{focus}>{result["html"]}</{tag}>'
                 if w > INLINE_SCROLL_EM:   # own scroll box, baseline kept (see math.css)
                     return (f'<span class="math-inline math-scroll" style="vertical-align:'
                             f'calc(-{max(d, 0):.3f}em - 1px)">{result["html"]}</span>')
@@ -909,6 +906,16 @@ class Typesetter:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _replace(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """Apply non-overlapping (start, end, new) edits."""
+    out, pos = [], 0
+    for start, end, new in sorted(edits):
+        out += [text[pos:start], new]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _relative(page_url: str, target: str) -> str:
