@@ -314,3 +314,56 @@ def test_step_validation():
         world.step(Controls(), dt=0.0)
     with pytest.raises(TypeError, match="Controls"):
         world.step((1, True), dt=0.1)
+
+
+# --- regressions found by fuzzing ----------------------------------------------
+
+
+def test_tiny_world_does_not_hang():
+    # the distance to the centre used to underflow to 0, so every draw was rejected
+    world = World.new(seed=0, width=1e-300, height=1e-300)
+    assert len(world.asteroids) == 6
+    for rock in world.asteroids:
+        offset = rock.position - world.ship.position
+        assert math.hypot(*offset) >= 0.3e-300
+
+
+def test_clip_speed_of_a_velocity_beyond_the_float_range():
+    out = clip_speed([1e200, 1e200], 4.0)
+    assert math.hypot(*out) == pytest.approx(4.0, rel=1e-15)
+    assert out[0] == out[1] > 0
+    out = clip_speed([-1e308, 1e308], 4.0)
+    assert out.tolist() == pytest.approx([-2 ** 1.5, 2 ** 1.5], rel=1e-15)
+
+
+@pytest.mark.parametrize("velocity, error, match", [
+    (None, TypeError, "velocity must be an array"),
+    ([1.0, np.nan], ValueError, "velocity must be finite"),
+    ([1.0, 2.0, 3.0], ValueError, r"velocity must have shape \(2,\)"),
+    ("ab", TypeError, "velocity"),
+    ([[1.0], [2.0, 3.0]], ValueError, "velocity must be a rectangular"),
+])
+def test_clip_speed_rejects_bad_velocities(velocity, error, match):
+    with pytest.raises(error, match=match):
+        clip_speed(velocity, 4)
+
+
+def test_huge_dt_names_dt_as_the_cause():
+    with pytest.raises(ValueError, match=r"dt = 1e\+308 is too large: the ship's heading"):
+        simulate(dt=1e308, steps=3)
+    world = World.new(0)
+    before = world.ship.position.copy(), world.time
+    with pytest.raises(ValueError, match="dt"):
+        world.step(Controls(thrust=True), dt=1e308)
+    assert world.ship.position.tolist() == before[0].tolist() and world.time == before[1]
+
+
+def test_sizes_and_counts_have_documented_limits():
+    with pytest.raises(ValueError, match="n_asteroids must be <= 10000"):
+        World.new(0, n_asteroids=10**9)
+    with pytest.raises(ValueError, match="MAX_SNAPSHOTS"):
+        simulate(steps=10**9)
+    with pytest.raises(TypeError, match="controls must be callable"):
+        simulate(steps=1, controls=None)
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        World.new(-1)

@@ -183,3 +183,35 @@ def test_numerical_gradient_validation(kwargs, match):
 def test_check_gradient_tolerance_validation(kwargs):
     with pytest.raises(ValueError, match="tol must be"):
         check_gradient(lambda p: np.sum(p**2), lambda p: 2 * p, [1.0], **kwargs)
+
+
+# --- regressions found by fuzzing ----------------------------------------------
+
+
+def test_step_too_small_to_move_a_parameter_is_an_error_not_nan():
+    with pytest.raises(ValueError, match=r"h = 1e-300 is too small for params\[0\] = 1.0"):
+        numerical_gradient(lambda p: np.sum(p**2), [1.0, 2.0], h=1e-300)
+    with pytest.raises(ValueError, match=r"h = 1e\+308 is too large"):
+        numerical_gradient(lambda p: np.sum(p), [1e308], h=1e308)
+
+
+def test_infinite_tolerance_floor_is_refused():
+    # atol / rtol = inf used to make every error 0: a wrong gradient passed with 0.0
+    f = lambda p: np.sum(p**2)  # noqa: E731
+    with pytest.raises(ValueError, match="atol / rtol must be finite"):
+        check_gradient(f, lambda p: p, [1.0, 2.0], atol=1e308, rtol=1e-308)
+
+
+def test_f_and_grad_are_checked_before_use():
+    with pytest.raises(TypeError, match="f must be callable"):
+        numerical_gradient(None, [1.0])
+    with pytest.raises(TypeError, match="grad must be callable"):
+        check_gradient(np.sum, None, [1.0])
+    with pytest.raises(ValueError, match="f must be finite near params"):
+        numerical_gradient(lambda p: np.nan, [1.0])
+    with pytest.raises(TypeError, match="grad must return an array of real numbers"):
+        check_gradient(np.sum, lambda p: "x", [1.0])
+
+
+def test_zero_components_with_zero_atol_do_not_warn():
+    assert check_gradient(lambda p: 0.0, lambda p: np.zeros(2), [1.0, 2.0], atol=0.0) == 0.0

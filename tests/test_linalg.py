@@ -11,7 +11,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from gradbook.linalg import count_multiplications, fast_power, matmul, power, shape
+import time
+
+from gradbook._contract import declared
+from gradbook.linalg import MAX_FACTORS, count_multiplications, fast_power, matmul, power, shape
 
 POWERS = [power, fast_power]
 FAST = settings(max_examples=80, deadline=None)
@@ -389,3 +392,72 @@ def test_shape_type_error_names_type_and_position():
 def test_shape_rejects_ragged_mixed_and_deep_operands(bad, pattern):
     with pytest.raises(ValueError, match=pattern):
         shape(bad)
+
+
+# ------------------------------------------------ regressions found by fuzzing
+
+
+@pytest.mark.parametrize("pow_", POWERS)
+def test_float_underflow_with_negative_exponent_is_inf_not_zero_division(pow_):
+    # 0.5 ** 1100 underflows to 0.0; its inverse stands for 2 ** 1100: inf
+    assert pow_(0.5, -1100) == math.inf
+    assert pow_(-0.5, -1101) == -math.inf
+    assert pow_(np.float64(0.5), -1100) == math.inf  # no RuntimeWarning either
+    assert fast_power(1e-308, -2) == math.inf
+
+
+@pytest.mark.parametrize("pow_", POWERS)
+def test_float_overflow_is_inf_without_warning(pow_):
+    assert pow_(np.float64(1e200), 2) == math.inf
+    assert pow_(-10.0, 309) == -math.inf
+
+
+def test_decimal_overflow_is_a_value_error_naming_base_and_exponent():
+    with pytest.raises(ValueError, match=r"base \*\* exponent is out of the range"):
+        fast_power(Decimal("1e500000"), 2)
+    with pytest.raises(ValueError, match="decimal context"):
+        power(Decimal("1e-500000"), -3)  # underflows to 0, then 1 / 0
+    with pytest.raises(ValueError, match="base must be a number"):
+        power(Decimal("sNaN"), 2)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: count_multiplications(10**9, "repeated"), r"at most 100000"),
+        (lambda: power(2, 10**6), r"at most 100000"),
+        (lambda: fast_power(3, 10**6), r"MAX_EXACT_BITS"),
+        (lambda: power(Fraction(3, 2), 10**5), r"MAX_EXACT_BITS"),
+        (lambda: fast_power(2.0, 2**200_000), r"at most 100000 bits"),
+    ],
+)
+def test_huge_exponents_are_refused_at_once(call, match):
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=match):
+        call()
+    assert time.perf_counter() - start < 0.1
+
+
+def test_counts_are_still_measured_up_to_the_limit():
+    assert count_multiplications(MAX_FACTORS, "repeated") == MAX_FACTORS - 1
+    assert fast_power(1.0, 10**100) == 1.0  # squaring has no factor limit
+
+
+def test_count_rejects_unhashable_method_with_a_type_error():
+    with pytest.raises(TypeError, match="method must be a str"):
+        count_multiplications(3, ["repeated"])
+
+
+def test_matmul_on_int64_arrays_is_exact_where_numpy_wraps():
+    a = np.array([[2**62, 2**62]], dtype=np.int64)
+    b = np.array([[2], [2]], dtype=np.int64)
+    assert matmul(a, b) == [[2**64]]
+    assert (a @ b).tolist() == [[0]]  # NumPy wraps modulo 2**64
+    assert "wraps around" in declared(matmul).notes[0]
+
+
+def test_matmul_names_entries_that_cannot_be_multiplied():
+    with pytest.raises(TypeError, match=r"row 0 of a \(float\) by entry 0 of column 0 of b"):
+        matmul([[1.5]], [[Decimal(2)]])
+    with pytest.raises(ValueError, match="Decimal arithmetic signalled"):
+        matmul([[Decimal("sNaN")]], [[Decimal(1)]])

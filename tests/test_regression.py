@@ -473,3 +473,113 @@ def test_nothing_modifies_the_data():
 def test_a_start_whose_loss_overflows_is_rejected_without_warnings():
     with pytest.raises(ValueError, match="loss at the start"):
         gradient_descent(CUBIC, 1e200, 0.0, 0.1)
+
+
+# --- regressions found by fuzzing --------------------------------------------
+
+
+def test_mse_of_none_is_a_type_error_not_nan():
+    with pytest.raises(TypeError, match="y_hat must be an array of real numbers"):
+        mse(None, None)
+    with pytest.raises(TypeError, match="y_hat"):
+        mse_grad("abc", [1.0])
+
+
+def test_least_squares_with_a_huge_feature_is_not_called_constant():
+    w, b = least_squares(lambda x: 1e200 * x)
+    assert w * 1e200 == pytest.approx(2.94, rel=1e-12) and b == pytest.approx(-3.3, rel=1e-12)
+    w, b = least_squares(lambda x: 1e-200 * x)
+    assert w * 1e-200 == pytest.approx(2.94, rel=1e-12)
+    with pytest.raises(ValueError, match="beyond the float range"):
+        least_squares(lambda x: 1e-310 * x)  # w would be about 3e310
+    with pytest.raises(ValueError, match="constant"):
+        least_squares(lambda x: np.full_like(x, 1e300))
+
+
+def test_divergence_threshold_with_a_huge_feature_is_not_nan():
+    assert divergence_threshold(lambda x: 1e100 * x) == pytest.approx(4 / 3 * 1e-201, rel=1e-12)
+    assert divergence_threshold(lambda x: 1e200 * x) == 0.0  # 1.3e-401 rounds to 0
+    with pytest.raises(ValueError, match="the Hessian is beyond the float range"):
+        mse_hessian(lambda x: 1e200 * x)
+
+
+def test_scaled_threshold_agrees_with_the_plain_hessian():
+    # scaling by powers of two is exact: same Hessian, same threshold
+    for feature in (LINEAR.feature, CUBIC.feature, lambda x: 37.5 * x):
+        plain = 2 / np.linalg.eigvalsh(mse_hessian(feature))[-1]
+        assert divergence_threshold(feature) == pytest.approx(plain, rel=1e-15)
+
+
+def test_models_follow_ieee_overflow_without_warnings():
+    assert cubic(1e308, 0.0, [4.0]).tolist() == [np.inf]
+    assert loss(CUBIC, 1e300, 0.0) == np.inf
+    assert np.all(np.isinf(gradient(LINEAR, 1e308, 1e308, x=[1e308, 2.0], y=[0.0, 0.0])))
+
+
+# --- doctests are exact ------------------------------------------------------
+
+import doctest  # noqa: E402
+import importlib  # noqa: E402
+import pathlib  # noqa: E402
+import tomllib  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+OWN_DOCTEST_MODULES = ["_checks", "_contract", "linalg", "transforms", "asteroids",
+                       "gradcheck", "regression", "descent"]
+OWN_DOCTEST_PAGES = ["python-intro.md", "asteroids.md", "house-prices.md"]
+
+
+def project_doctest_flags():
+    """The doctest option flags that pytest uses, read from pyproject.toml."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    names = config["tool"]["pytest"]["ini_options"]["doctest_optionflags"].split()
+    return names, sum(doctest.OPTIONFLAGS_BY_NAME[n] for n in names)
+
+
+def run_doctest(text, globs=None):
+    """Failures of the doctest `text` under the project's flags."""
+    test = doctest.DocTestParser().get_doctest(text, dict(globs or {}), "t", None, 0)
+    runner = doctest.DocTestRunner(optionflags=project_doctest_flags()[1])
+    runner.run(test, out=lambda _: None)
+    return runner.failures
+
+
+def test_number_flag_is_gone():
+    names, _ = project_doctest_flags()
+    assert "NUMBER" not in names
+    assert {"ELLIPSIS", "NORMALIZE_WHITESPACE"} <= set(names)
+
+
+@pytest.mark.parametrize("source, want", [
+    ("np.array([5.0, 3.0])", "array([4., 2.])"),  # passed under NUMBER
+    ("np.array([1.0, 0.0])", "array([0., 1.])"),  # sigma(-1000), sigma(1000) swapped
+    ("0.6", "0.5"),
+    ("2.9999999998889777", "3.0"),
+])
+def test_a_changed_digit_fails(source, want):
+    assert run_doctest(f">>> {source}\n{want}\n", {"np": np}) == 1
+    assert run_doctest(f">>> {source}\n{eval(source)!r}\n", {"np": np}) == 0
+
+
+def own_doctests():
+    finder, parser = doctest.DocTestFinder(), doctest.DocTestParser()
+    for name in OWN_DOCTEST_MODULES:
+        yield from finder.find(importlib.import_module(f"gradbook.{name}"))
+    for page in OWN_DOCTEST_PAGES:
+        path = ROOT / "docs" / page
+        yield parser.get_doctest(path.read_text(), {}, page, str(path), 0)
+
+
+def test_doctests_show_every_digit_of_their_floats():
+    """Re-run the doctests with NumPy printing the shortest round-trip repr.
+
+    NumPy's default repr rounds to 8 digits, so `array([3.])` would also pass
+    for 2.9999999998. With `floatmode="unique"` each float prints as Python
+    prints it, so every example must still pass: what it shows is exact
+    (or was rounded explicitly, e.g. with `np.round` or `round`).
+    """
+    runner = doctest.DocTestRunner(optionflags=project_doctest_flags()[1])
+    with np.printoptions(floatmode="unique"):
+        for test in own_doctests():
+            runner.run(test)
+    assert runner.failures == 0 and runner.tries > 150
