@@ -1,15 +1,12 @@
-"""Shared fixtures: one strict site build per test session, served on localhost."""
+"""Shared fixtures: one strict site build per test session."""
 
 from __future__ import annotations
 
-import functools
 import os
 import socket
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -54,20 +51,3 @@ def built_site(tmp_path_factory) -> Build:
     build = mkdocs_build(tmp / "site", tmp / "cache", free_port())
     assert build.returncode == 0, build.output
     return build
-
-
-@pytest.fixture(scope="session")
-def served_site(built_site: Build):
-    """The built site on http://127.0.0.1:<port>/, the origin it was built for."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site.site))
-    server = ThreadingHTTPServer(("127.0.0.1", built_site.port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield built_site
-    server.shutdown()
-    server.server_close()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep pytest output readable
-        pass

@@ -1,9 +1,18 @@
 """Every built page in a real browser (Debian's Chromium driven by Playwright).
 
-Checks what a reader sees: every formula typeset (no raw TeX, no MathJax error,
-no red undefined macro), every image loaded, no request to any other host, no
-failed request, no console error, and math typeset again after an instant
-navigation click. Full-page screenshots go to $SCREENSHOT_DIR when it is set.
+Per page, on a first visit with an empty cache, scrolled to the bottom so that
+lazy images load:
+
+* every formula is already typeset when the HTML is parsed (no MathJax script,
+  no raw TeX, no error, a machine-readable form for every formula);
+* total transfer ≤ 1 MB and cumulative layout shift ≤ 0.02;
+* no request to another host, no failed request, no console error;
+* at 1280 px: no equation wider than the column, figure text ≥ 11 px;
+* at 390 px, in the dark scheme: no sideways scroll, no equation cut off, the
+  dark variant of every figure, figure text ≥ 9 px; every image has dimensions
+  and sits in a captioned figure; the copy button covers no code.
+
+Full-page screenshots go to $SCREENSHOT_DIR when it is set.
 """
 
 from __future__ import annotations
@@ -15,21 +24,18 @@ from urllib.parse import urlsplit
 
 import pytest
 
+import browsing
 from conftest import Build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--disable-dev-shm-usage"]
 INSTALL_HINT = ("Chromium is not installed: `sudo apt-get install -y chromium` "
                 "(Debian's package; never `playwright install`), or set CHROMIUM "
                 "to a Chromium binary.")
 
 
 def chromium_available() -> bool:
-    return Path(CHROMIUM).is_file() or shutil.which(CHROMIUM) is not None
+    return Path(browsing.CHROMIUM).is_file() or shutil.which(browsing.CHROMIUM) is not None
 
 
 @pytest.fixture(scope="module")
@@ -41,166 +47,150 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = p.chromium.launch(executable_path=browsing.CHROMIUM, args=browsing.FLAGS)
         yield browser
         browser.close()
 
 
-class Visit:
-    """A page with every request, failure and console error it caused recorded."""
-
-    def __init__(self, browser, origin: str) -> None:
-        self.origin = origin
-        self.context = browser.new_context(viewport={"width": 1440, "height": 900})
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.failures: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("requestfailed", lambda r: self.failures.append(r.url))
-        self.page.on("response", lambda r: r.status >= 400
-                     and self.failures.append(f"{r.status} {r.url}"))
-        self.page.on("console", lambda m: m.type == "error"
-                     and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def offsite(self) -> list[str]:
-        host = urlsplit(self.origin).netloc
-        return [u for u in self.requests
-                if urlsplit(u).scheme in ("http", "https", "ws", "wss")
-                and urlsplit(u).netloc != host]
-
-    def close(self) -> None:
-        self.context.close()
+@pytest.fixture(scope="module")
+def site(built_site: Build):
+    """The built site on a static host at the origin it was built for."""
+    server = browsing.serve(built_site.site, built_site.port)
+    yield built_site
+    server.shutdown()
 
 
-# docs/javascripts/mathjax-config.js marks the article once MathJax is done with it.
-TYPESET = "document.querySelector('article')?.dataset.math === 'typeset'"
-
-
-# Every way a formula can fail to render, as a list of human-readable problems.
-MATH_PROBLEMS = """() => {
-  const problems = [];
-  for (const s of document.querySelectorAll('.arithmatex')) {
-    if (!s.querySelector('mjx-container'))
-      problems.push('not typeset: ' + s.textContent.slice(0, 80));
-  }
-  for (const e of document.querySelectorAll('mjx-merror'))
-    problems.push('MathJax error: ' + (e.getAttribute('data-mjx-error') || e.textContent));
-  for (const e of document.querySelectorAll('mjx-container *')) {
-    const c = getComputedStyle(e).color;
-    if (c === 'rgb(255, 0, 0)' && e.textContent.trim())
-      problems.push('red (undefined macro?): ' + e.textContent.slice(0, 80));
-  }
-  const copy = document.body.cloneNode(true);  // article, navigation and TOC
-  copy.querySelectorAll('pre, code, mjx-assistive-mml, script').forEach(n => n.remove());
-  const raw = copy.textContent.match(/\\\\[\\(\\[]|\\\\(frac|begin|mathbf|cdot|sum|left)\\b/);
-  if (raw) problems.push('raw TeX in text: ' + raw[0]);
-  return problems;
-}"""
-
-BROKEN_IMAGES = """() => [...document.images]
-  .filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"""
-
-
-def page_urls(build: Build) -> list[str]:
-    urls = []
-    for page in sorted(build.site.rglob("index.html")):
-        rel = page.parent.relative_to(build.site).as_posix()
-        urls.append(f"{build.origin}/" + ("" if rel == "." else rel + "/"))
-    return urls
-
-
-def open_and_check(visit: Visit, url: str, shots: str | None) -> list[str]:
-    visit.page.goto(url, wait_until="load")
-    visit.page.wait_for_function(TYPESET, timeout=20_000)
-    visit.page.wait_for_load_state("networkidle")
-    problems = visit.page.evaluate(MATH_PROBLEMS)
-    problems += [f"image did not load: {src}"
-                 for src in visit.page.evaluate(BROKEN_IMAGES)]
+def shoot(visit: browsing.Visit, url: str, tag: str) -> None:
+    shots = os.environ.get("SCREENSHOT_DIR")
     if shots:
         name = urlsplit(url).path.strip("/").replace("/", "_") or "home"
         Path(shots).mkdir(parents=True, exist_ok=True)
-        visit.page.screenshot(path=str(Path(shots) / f"{name}.png"), full_page=True)
-    return problems
+        visit.page.screenshot(path=str(Path(shots) / f"{name}-{tag}.png"), full_page=True)
 
 
-def test_every_page_renders_offline(browser, served_site: Build):
-    urls = page_urls(served_site)
-    assert len(urls) >= 3, urls
-    shots = os.environ.get("SCREENSHOT_DIR")
+def test_every_page_on_a_desktop(browser, site: Build):
+    urls = browsing.page_urls(site.site, site.origin)
+    assert len(urls) >= 15, urls
+    failures = {}
     for url in urls:
-        visit = Visit(browser, served_site.origin)
+        visit = browsing.Visit(browser, site.origin, width=1280)
         try:
-            problems = open_and_check(visit, url, shots)
-            assert not problems, f"{url}: {problems}"
-            if url != served_site.origin + "/":
-                assert visit.page.locator("mjx-container").count() > 0, (
-                    f"{url}: a chapter without a single typeset formula")
-            assert not visit.offsite(), f"{url} requested another host: {visit.offsite()}"
-            assert not visit.failures, f"{url}: failed requests {visit.failures}"
-            assert not visit.errors, f"{url}: console errors {visit.errors}"
+            visit.open(url)
+            at_ready = visit.page.evaluate("window.__mathAtDomReady")
+            visit.scroll_to_bottom()
+            problems = visit.page.evaluate(browsing.MATH_PROBLEMS)
+            problems += visit.page.evaluate(browsing.LAYOUT_PROBLEMS, True)
+            if at_ready is None or at_ready["untypeset"]:
+                problems.append(f"math not typeset at DOMContentLoaded: {at_ready}")
+            size = visit.transferred()
+            if size > browsing.BUDGET_BYTES:
+                problems.append(f"transfer {size / 1024:.0f} KB > 1024 KB")
+            cls = visit.page.evaluate("window.__cls")
+            if cls > browsing.MAX_CLS:
+                problems.append(f"cumulative layout shift {cls:.3f} > {browsing.MAX_CLS}")
+            problems += [f"image did not load: {src}" for src in visit.page.evaluate(
+                "() => [...document.images].filter(i => i.offsetParent !== null"
+                " && !(i.complete && i.naturalWidth)).map(i => i.src)")]
+            problems += [f"request to another host: {u}" for u in visit.offsite()]
+            problems += [f"failed request: {u}" for u in visit.failures]
+            problems += [f"console error: {e}" for e in visit.errors]
+            shoot(visit, url, "1280-light")
         finally:
             visit.close()
+        if problems:
+            failures[url] = problems
+    assert not failures, failures
 
 
-def test_math_renders_after_instant_navigation(browser, served_site: Build):
-    visit = Visit(browser, served_site.origin)
+def test_every_page_on_a_phone_in_the_dark(browser, site: Build):
+    failures = {}
+    for url in browsing.page_urls(site.site, site.origin):
+        visit = browsing.Visit(browser, site.origin, width=390, scheme="dark")
+        try:
+            visit.open(url)
+            visit.scroll_to_bottom()
+            problems = visit.page.evaluate(browsing.LAYOUT_PROBLEMS, False)
+            scheme = visit.page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+            if scheme != "slate":
+                problems.append(f"scheme {scheme}, not slate")
+            shown = visit.page.evaluate(browsing.SHOWN)
+            problems += [f"light variant shown in the dark: {s}" for s in shown
+                         if "-dark." not in s]
+            problems += [f"console error: {e}" for e in visit.errors]
+            shoot(visit, url, "390-dark")
+        finally:
+            visit.close()
+        if problems:
+            failures[url] = problems
+    assert not failures, failures
+
+
+def test_phone_layouts_and_stills_are_served(browser, site: Build):
+    """Multi-panel figures restack on a phone; animations rest on a still when asked."""
+    visit = browsing.Visit(browser, site.origin, width=390)
     try:
-        visit.page.goto(served_site.origin + "/", wait_until="load")
-        visit.page.wait_for_function(TYPESET, timeout=20_000)
+        visit.open(site.origin + "/house-prices/")
+        visit.scroll_to_bottom()
+        shown = visit.page.evaluate(browsing.SHOWN)
+        assert any("house-loss-surfaces-narrow.png" in s for s in shown), shown
+        assert any(s.endswith("house-fit.gif") for s in shown), shown
+    finally:
+        visit.close()
+    calm = browsing.Visit(browser, site.origin, width=1280, reduced_motion="reduce")
+    try:
+        calm.open(site.origin + "/house-prices/")
+        calm.scroll_to_bottom()
+        shown = calm.page.evaluate(browsing.SHOWN)
+        assert any(s.endswith("house-fit-still.png") for s in shown), shown
+        assert not any(s.endswith(".gif") for s in shown), shown
+    finally:
+        calm.close()
+
+
+def test_math_is_there_after_instant_navigation(browser, site: Build):
+    visit = browsing.Visit(browser, site.origin)
+    try:
+        visit.open(site.origin + "/")
         visit.page.evaluate("window.__sameDocument = true")
-        visit.page.locator("nav.md-nav--primary a[href$='asteroids/']").first.click()
-        visit.page.wait_for_url("**/asteroids/")
-        visit.page.wait_for_function(TYPESET, timeout=20_000)
+        visit.page.locator("nav.md-nav--primary a[href$='house-prices/']").first.click()
+        visit.page.wait_for_url("**/house-prices/")
+        visit.page.wait_for_load_state("networkidle")
         assert visit.page.evaluate("window.__sameDocument === true"), (
             "the click reloaded the page: instant navigation is not active")
-        assert visit.page.evaluate(MATH_PROBLEMS) == []
-        assert visit.page.evaluate(BROKEN_IMAGES) == []
+        assert visit.page.locator("article mjx-container").count() > 20
+        assert visit.page.evaluate(browsing.MATH_PROBLEMS) == []
+        # the page's math stylesheet came with the article: glyphs have their font
+        family = visit.page.evaluate(
+            "getComputedStyle(document.querySelector('article mjx-c')).fontFamily")
+        assert "MJX" in family, family
         assert not visit.offsite() and not visit.errors and not visit.failures
     finally:
         visit.close()
 
 
-def test_checker_catches_broken_math(browser, served_site: Build):
-    """Negative control: a page with an undefined macro and raw TeX must be flagged."""
-    bad = served_site.site / "broken-math-control.html"  # beside index.html: same links
-    html = (served_site.site / "index.html").read_text(encoding="utf-8")
-    html = html.replace(
-        "<article", '<article data-control="1"', 1
-    ).replace(
+def test_the_checks_catch_a_broken_page(browser, site: Build):
+    """Negative control: raw TeX, a wide equation, an image without a caption, a light
+    figure in the dark and a covered line of code must all be reported."""
+    page = site.site / "house-prices" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    bad = html.replace(
         "</article>",
-        r'<p><span class="arithmatex">\(\notamacro x\)</span></p>'
-        r'<p><span class="arithmatex">\(a_b_c\)</span></p>'
-        r"<p>left as text: \(a+b\)</p></article>", 1)
-    bad.write_text(html, encoding="utf-8")
-    visit = Visit(browser, served_site.origin)
+        r'<p>left as text: \(a+b\)</p>'
+        r'<div class="math-display" style="overflow-x: hidden; width: 200px">'
+        r'<mjx-container style="display:inline-block;width:3000px">x</mjx-container></div>'
+        r'<p><img src="../figures/house-fits.png" alt="x"></p></article>', 1)
+    control = site.site / "house-prices" / "control.html"
+    control.write_text(bad, encoding="utf-8")
+    visit = browsing.Visit(browser, site.origin, width=390)
     try:
-        problems = open_and_check(visit, f"{served_site.origin}/{bad.name}", None)
+        visit.open(f"{site.origin}/house-prices/control.html")
+        visit.scroll_to_bottom()
+        problems = visit.page.evaluate(browsing.MATH_PROBLEMS)
+        problems += visit.page.evaluate(browsing.LAYOUT_PROBLEMS, False)
     finally:
         visit.close()
-        bad.unlink()
+        control.unlink()
     joined = "\n".join(problems)
-    assert "red (undefined macro?)" in joined, problems
-    assert "MathJax error" in joined, problems
-    assert "raw TeX in text" in joined, problems
-
-
-def test_dark_mode_keeps_figures_on_a_light_card(browser, served_site: Build):
-    """Figures are drawn on white; in the dark scheme they must not sit on black."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900},
-                                  color_scheme="dark")
-    try:
-        page = context.new_page()
-        page.goto(served_site.origin + "/python-intro/", wait_until="load")
-        page.wait_for_function(TYPESET, timeout=20_000)
-        scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-        assert scheme == "slate"
-        backgrounds = page.evaluate("""() => [...document.querySelectorAll(
-            'article img[src*="figures/"]')].map(i => getComputedStyle(i).backgroundColor)""")
-        assert backgrounds and set(backgrounds) == {"rgb(255, 255, 255)"}, backgrounds
-        shots = os.environ.get("SCREENSHOT_DIR")
-        if shots:
-            page.screenshot(path=str(Path(shots) / "python-intro-dark.png"), full_page=True)
-    finally:
-        context.close()
+    for expected in ("raw TeX in text", "equation cut off", "image without dimensions",
+                     "image outside a captioned figure"):
+        assert expected in joined, (expected, problems)

@@ -119,8 +119,13 @@ def section_source(root: Path, path: str, section: str, page: str) -> str:
     return textwrap.dedent("\n".join(lines[i + 1:j])).strip("\n")
 
 
+#: Decorators that record the fuzz contract (`gradbook._contract`): API facts, not math.
+HIDDEN_DECORATORS = {"contract"}
+
+
 def strip_docstrings(source: str) -> tuple[str, list[str]]:
-    """``source`` without the docstrings of its functions and classes, and their names."""
+    """``source`` without the docstrings (and contract decorators) of its functions
+    and classes, and the names of the top-level ones."""
     tree = ast.parse(source)
     drop: list[tuple[int, int]] = []
     names: list[str] = []
@@ -133,6 +138,10 @@ def strip_docstrings(source: str) -> tuple[str, list[str]]:
                     getattr(body[0], "value", None), ast.Constant) and isinstance(
                     body[0].value.value, str):
                 drop.append((body[0].lineno, body[0].end_lineno))
+            for deco in getattr(node, "decorator_list", []):
+                target = deco.func if isinstance(deco, ast.Call) else deco
+                if getattr(target, "id", getattr(target, "attr", "")) in HIDDEN_DECORATORS:
+                    drop.append((deco.lineno, deco.end_lineno))
     lines = source.splitlines()
     keep = [line for n, line in enumerate(lines, 1)
             if not any(a <= n <= b for a, b in drop)]
@@ -309,8 +318,11 @@ def render_figures(content: str, figures: dict, page: str) -> str:
         caption = cap.group("cap").strip()
         caption = re.sub(r"^<p>", f'<p><span class="fig-label">Figure {count}.</span> ', caption, 1) \
             if caption.startswith("<p>") else f'<span class="fig-label">Figure {count}.</span> {caption}'
-        cls = ' class="gen-figure"'
-        return f"<figure{attrs}{cls}>{pictures}<figcaption>{caption}</figcaption></figure>"
+        if re.search(r'\bclass="', attrs):
+            attrs = re.sub(r'\bclass="', 'class="gen-figure ', attrs, count=1)
+        else:
+            attrs += ' class="gen-figure"'
+        return f"<figure{attrs}>{pictures}<figcaption>{caption}</figcaption></figure>"
 
     content = FIGURE_BLOCK.sub(one, content)
     leftover = [m.group("name") for m in GEN_IMG.finditer(content) if "data-figure=" not in m.group(0)]
