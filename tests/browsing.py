@@ -136,8 +136,9 @@ LAYOUT_PROBLEMS = """(desktop) => {
     if (px < needed - 0.05)
       problems.push(`figure text ${px.toFixed(1)} px < ${needed} px: ${img.currentSrc.split('/').pop()}`);
   }
-  for (const button of document.querySelectorAll('.md-clipboard')) {
-    const code = button.closest('pre')?.querySelector('code');
+  for (const button of document.querySelectorAll('.md-clipboard, .zeroclipboard-container')) {
+    const code = button.closest('pre')?.querySelector('code')
+      || button.closest('.jp-InputArea-editor')?.querySelector('pre, .CodeMirror-code');
     if (!code) continue;
     const a = button.getBoundingClientRect(), b = code.getBoundingClientRect();
     if (a.width && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)

@@ -61,7 +61,8 @@ class Plan:
 
     listing: list[dict] = field(default_factory=list)
     entries: dict[tuple[str, str], dict] = field(default_factory=dict)
-    computed: dict[str, int] = field(default_factory=lambda: {"data": 0, "figure": 0, "value": 0})
+    computed: dict[str, int] = field(default_factory=lambda: {"data": 0, "figure": 0, "value": 0,
+                                                               "notebook": 0})
     current: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     stale_reasons: dict[str, str] = field(default_factory=dict)
@@ -69,7 +70,7 @@ class Plan:
     def summary(self) -> str:
         c = self.computed
         made = ", ".join(f"{c[k]} {k if k == 'data' or c[k] == 1 else k + 's'}"
-                         for k in ("figure", "value", "data"))
+                         for k in ("figure", "value", "notebook", "data"))
         return f"engine: {made} computed; {self.current} up to date"
 
 
@@ -179,7 +180,8 @@ def _entry_from(result: dict, task: dict, checker: Checker) -> dict:
 
 
 def build(*, only: list[str] | None = None, force: bool = False, jobs: int | None = None,
-          root: Path | None = None, report=print, kinds=("data", "figure", "value")) -> Plan:
+          root: Path | None = None, report=print,
+          kinds=("data", "figure", "value", "notebook")) -> Plan:
     """Bring every artifact (or the figures in ``only`` and what they need) up to date."""
     start = time.perf_counter()
     store = cache.Store(root or cache.default_root(ROOT))
@@ -208,7 +210,8 @@ def build(*, only: list[str] | None = None, force: bool = False, jobs: int | Non
 
     try:
         # 1. the registry
-        chapters = [p.relative_to(ROOT).as_posix() for p in registry.chapter_files()]
+        chapters = [p.relative_to(ROOT).as_posix()
+                    for p in registry.chapter_files() + registry.notebook_files()]
         entry = store.read_entry("registry", "chapters")
         reason = checker.stale_reason(entry, {})
         if reason is None and entry.get("chapters") != chapters:
@@ -226,7 +229,7 @@ def build(*, only: list[str] | None = None, force: bool = False, jobs: int | Non
 
         # 2. data, then 3. figures and values
         data_objects: dict[str, str] = {}
-        for phase in (("data",), ("figure", "value")):
+        for phase in (("data",), ("figure", "value", "notebook")):
             tasks = []
             for key in sorted(k for k in wanted if k[0] in phase):
                 spec = specs[key]
@@ -248,7 +251,7 @@ def build(*, only: list[str] | None = None, force: bool = False, jobs: int | Non
     finally:
         runner.close()
     keep = {o["object"] for e in plan.entries.values() for o in e.get("outputs", {}).values()}
-    if only is None and set(kinds) == {"data", "figure", "value"}:
+    if only is None and set(kinds) == set(registry.KINDS):
         store.prune(keep)
     report(f"{plan.summary()} in {time.perf_counter() - start:.1f} s (cache: {store.root})")
     return plan
@@ -309,7 +312,7 @@ def _select(specs: dict, only: list[str] | None, kinds) -> set:
 def outputs(plan: Plan, store_root: Path | None = None) -> dict:
     """Everything a site build needs, as JSON-able data."""
     store = cache.Store(store_root or cache.default_root(ROOT))
-    figures, values = {}, {}
+    figures, values, notebooks = {}, {}, {}
     specs = {(s["kind"], s["name"]): s for s in plan.listing}
     for (kind, name), entry in plan.entries.items():
         spec = specs.get((kind, name))
@@ -324,7 +327,11 @@ def outputs(plan: Plan, store_root: Path | None = None) -> dict:
             o = entry["outputs"]["text"]
             values[name] = {"text": store.object_path(o["object"], o["ext"]).read_text("utf-8"),
                             "where": spec_where(spec)}
-    return {"figures": figures, "values": values}
+        elif kind == "notebook":
+            o = entry["outputs"]["notebook"]
+            notebooks[name] = {"path": str(store.object_path(o["object"], o["ext"])),
+                               "source": spec["meta"]["source"]}
+    return {"figures": figures, "values": values, "notebooks": notebooks}
 
 
 def spec_where(spec: dict) -> str:

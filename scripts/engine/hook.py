@@ -3,7 +3,9 @@
 * ``on_files``: runs the build driver (``python -m engine``) in a subprocess,
   relays its progress lines, fails the build with its error message, and adds
   every figure file to the site as ``figures/<file>`` straight from the cache
-  (nothing is written into ``docs/``, so ``mkdocs serve`` does not loop).
+  (nothing is written into ``docs/``, so ``mkdocs serve`` does not loop), and
+  every executed notebook as ``notebooks/<name>.ipynb``, which mkdocs-jupyter
+  then renders as a page.
 * ``on_page_markdown``: code includes without docstrings, then computed values
   for ``{{ chapter.name }}`` (:mod:`engine.pages`).
 * ``on_page_content``: numbered figures with their variants, then math turned
@@ -18,6 +20,7 @@ them takes effect in the next rebuild, like an edit to ``src/`` or a chapter.
 from __future__ import annotations
 
 import json
+import re
 import logging
 import subprocess
 import sys
@@ -25,6 +28,7 @@ import tempfile
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +57,7 @@ def run_engine() -> dict:
         for line in proc.stderr:
             line = line.rstrip("\n")
             lines.append(line)
-            if line.startswith(("[", "engine:")) and "build failed" not in line:
+            if re.match(r"\[\d+/\d+\] |engine: (?!build failed)", line):
                 log.info(line)
         if proc.wait() != 0:
             text = "\n".join(lines)
@@ -69,6 +73,7 @@ def on_config(config):
     return config
 
 
+@event_priority(100)  # before mkdocs-jupyter, which turns the .ipynb files into pages
 def on_files(files: Files, config) -> Files:
     result = run_engine()
     STATE.update(figures=result["figures"],
@@ -76,6 +81,16 @@ def on_files(files: Files, config) -> Files:
     for name, fig in result["figures"].items():
         for site_path, cache_path in pages.figure_files(name, fig["files"]).items():
             files.append(File.generated(config, site_path, abs_src_path=cache_path))
+    named = cache.default_root(ROOT) / "site-files"
+    for name, nb in result["notebooks"].items():
+        # A named copy (the download link mkdocs-jupyter makes says robot-arm.ipynb),
+        # as a plain source file: mkdocs-jupyter needs its path to render the page.
+        target = named / "notebooks" / name
+        data = Path(nb["path"]).read_bytes()
+        if not target.is_file() or target.read_bytes() != data:
+            cache.atomic_write(target, data)
+        files.append(File(f"notebooks/{name}", src_dir=str(named), dest_dir=config["site_dir"],
+                          use_directory_urls=config["use_directory_urls"]))
     return files
 
 
@@ -92,6 +107,8 @@ def on_page_content(html: str, page, config, files) -> str:
     try:
         html = pages.render_figures(html, STATE["figures"], page.file.src_uri)
         html = pages.annotate_quotes(html)
+        if page.file.src_uri.endswith(".ipynb"):
+            html = pages.notebook_images(html)
     except pages.PageError as err:
         raise PluginError(str(err)) from err
     # math becomes readable text here (what the search index sees) and CHTML after it

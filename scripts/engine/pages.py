@@ -206,6 +206,35 @@ def public_names(root: Path) -> dict[str, set[str]]:
     return out
 
 
+# --- notebook outputs ----------------------------------------------------------------
+
+NB_IMAGE = re.compile(r'<img alt="(?P<alt>[^"]*)" class="[^"]*" src="data:image/png;base64,'
+                      r'(?P<data>[A-Za-z0-9+/=]+)"\s*/?>')
+
+
+def notebook_images(content: str) -> str:
+    """Give a notebook's plots sizes and a caption, like every other image on the site."""
+    import base64
+    import struct
+
+    count = 0
+
+    def one(m: re.Match) -> str:
+        nonlocal count
+        count += 1
+        head = base64.b64decode(m.group("data")[:44])
+        width, height = struct.unpack(">II", head[16:24])  # the PNG's IHDR chunk
+        alt = m.group("alt")
+        if not alt or alt.startswith("No description"):
+            alt = "A plot drawn by the code cell above it."
+        return (f'<figure class="nb-output"><img src="data:image/png;base64,{m.group("data")}" '
+                f'alt="{html.escape(alt)}" width="{width}" height="{height}">'
+                f"<figcaption>Plot {count}, drawn by the cell above when this page was built."
+                f"</figcaption></figure>")
+
+    return NB_IMAGE.sub(one, content)
+
+
 # --- quotations of the report ------------------------------------------------------
 
 QUOTE = re.compile(r'<(?P<tag>q|blockquote)(?P<attrs>[^>]*\bclass="[^"]*\breport\b[^"]*"[^>]*)>'

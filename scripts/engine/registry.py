@@ -29,7 +29,8 @@ from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ROOT / "scripts" / "chapters"
-KINDS = ("data", "figure", "value")
+NOTEBOOKS = ROOT / "docs" / "notebooks"
+KINDS = ("data", "figure", "value", "notebook")
 VALUE_NAME = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
 FIGURE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\.(png|gif)")
 LAYOUTS = ("wide", "narrow")
@@ -109,6 +110,20 @@ def figure(filename: str, *, title: str, alt: str, narrow: bool = False) -> Call
 
 def chapter_files() -> list[Path]:
     return sorted(p for p in CHAPTERS.glob("*.py") if p.name != "__init__.py")
+
+
+def notebook_files() -> list[Path]:
+    """Notebook sources: Jupytext percent-format ``docs/notebooks/<name>.py``."""
+    return sorted(NOTEBOOKS.glob("*.py"))
+
+
+def notebook_specs() -> list[Spec]:
+    """One artifact per notebook source: the executed notebook, ``<name>.ipynb``."""
+    out = []
+    for path in notebook_files():
+        rel = path.relative_to(ROOT).as_posix()
+        out.append(Spec("notebook", f"{path.stem}.ipynb", None, "", rel, 1, {"source": rel}))
+    return out
 
 
 def load_all() -> dict[tuple[str, str], Spec]:

@@ -18,6 +18,7 @@ editing any of them, and nothing else, makes the artifact stale.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import pickle
 import sys
@@ -93,7 +94,10 @@ def _compute(task: dict, store: cache.Store) -> dict:
     kind, name = task["kind"], task["name"]
     if kind == "registry":
         specs = registry.load_all()
-        return {"listing": [s.listing() for s in specs.values()]}
+        listing = [s.listing() for s in specs.values()]
+        return {"listing": listing + [s.listing() for s in registry.notebook_specs()]}
+    if kind == "notebook":
+        return _notebook(task, store)
     importlib.import_module(task["module"])  # only this chapter: its imports are its dependencies
     spec = registry.REGISTRY[(kind, name)]
     if kind == "data":
@@ -120,6 +124,76 @@ def _compute(task: dict, store: cache.Store) -> dict:
             plt.close("all")
         return {"outputs": outputs}
     raise ValueError(f"unknown artifact kind {kind!r}")
+
+
+# --- notebooks ---------------------------------------------------------------------
+
+#: First and last cells added to every notebook while it runs (and removed after):
+#: they record, inside the kernel, which files the notebook's code opened and imported.
+_TRACE_START = """import sys as _gb_sys
+_gb_opened = set()
+_gb_sys.addaudithook(lambda e, a: e == "open" and a and isinstance(a[0], str)
+                     and _gb_opened.add(a[0]))"""
+_TRACE_END = """import json as _gb_json
+print("__gradbook_files__" + _gb_json.dumps(sorted(_gb_opened | {
+    m.__file__ for m in list(_gb_sys.modules.values()) if getattr(m, "__file__", None)})))"""
+
+
+class NotebookFailed(Exception):
+    """A cell of a notebook raised."""
+
+
+def _notebook(task: dict, store: cache.Store) -> dict:
+    """Run a Jupytext notebook top to bottom in a fresh kernel; keep it with its outputs."""
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    source = ROOT / task["where"].rsplit(":", 1)[0]
+    _opened.add(project_path(source))
+    nb = jupytext.read(source)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    n_cells = len(nb.cells)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(_TRACE_START))
+    nb.cells.append(nbformat.v4.new_code_cell(_TRACE_END))
+    os.environ.pop("MPLBACKEND", None)  # the kernel's own inline backend draws the plots
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(source.parent)}})
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        index = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and any(
+            o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+        cell = nb.cells[index] if index is not None else None
+        first = cell.source.strip().splitlines()[0] if cell is not None and cell.source.strip() \
+            else ""
+        error = next((o for o in cell.outputs if o.get("output_type") == "error"), {}) \
+            if cell is not None else {}
+        raise NotebookFailed(
+            f"cell {index} of {n_cells} (`{first[:60]}`) raised "
+            f"{error.get('ename', 'an error')}: {error.get('evalue', str(err).splitlines()[-1])}"
+        ) from None
+    trace = nb.cells.pop()
+    nb.cells.pop(0)
+    for out in trace.outputs:
+        for line in out.get("text", "").splitlines():
+            if line.startswith("__gradbook_files__"):
+                for path in json.loads(line.removeprefix("__gradbook_files__")):
+                    rel = project_path(path)
+                    if rel is not None:
+                        _opened.add(rel)
+    count = 0
+    for cell in nb.cells:  # number the reader's cells from 1 again
+        if cell.cell_type == "code":
+            count += 1
+            cell.execution_count = count
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = count
+    data = nbformat.writes(nb).encode()
+    return {"outputs": {"notebook": {"object": store.put(data, ".ipynb"), "ext": ".ipynb"}}}
 
 
 def run(task: dict) -> dict:
