@@ -276,3 +276,38 @@ def test_a_new_chapter_module_is_discovered(project):
     again = project.run()
     assert project.computed(again) == {"late.thing"}
     assert project.outputs()["values"]["late.thing"]["text"] == "late"
+
+
+NOTEBOOK = '''# %% [markdown]
+# # Scratch notebook
+
+# %%
+import scratchlib
+print("N is", scratchlib.N)
+'''
+
+
+def test_a_notebook_runs_in_a_kernel_and_reruns_when_what_it_imports_changes(project):
+    project.write("docs/notebooks/scratch.py", NOTEBOOK)
+    first = project.run()
+    assert "scratch.ipynb" in project.computed(first)
+    nb = json.loads(Path(project.outputs()["notebooks"]["scratch.ipynb"]["path"]).read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert [c["execution_count"] for c in code] == [1]  # the engine's tracing cells are gone
+    assert "".join(code[0]["outputs"][0]["text"]) == "N is 5\n"
+    assert project.computed(project.run()) == set()  # nothing changed: not executed again
+    project.write("src/otherlib.py", "TEXT = 'x'\nHEIGHT = 3.0\n")  # not imported by it
+    assert "scratch.ipynb" not in project.computed(project.run())
+    project.write("src/scratchlib.py", "N = 9\n")  # imported inside the kernel
+    assert "scratch.ipynb" in project.computed(project.run())
+    nb = json.loads(Path(project.outputs()["notebooks"]["scratch.ipynb"]["path"]).read_text())
+    assert "".join([c for c in nb["cells"] if c["cell_type"] == "code"][0]["outputs"][0]["text"]) \
+        == "N is 9\n"
+
+
+def test_a_failing_cell_fails_the_build_naming_the_notebook_and_the_cell(project):
+    project.write("docs/notebooks/broken.py", NOTEBOOK + "\n# %%\nx = 1\n\n# %%\n1 / 0\n")
+    proc = project.run(check=False)
+    assert proc.returncode == 1
+    assert "notebook 'broken.ipynb' (docs/notebooks/broken.py:1)" in proc.stderr
+    assert "cell 4 of 4 (`1 / 0`) raised ZeroDivisionError: division by zero" in proc.stderr

@@ -190,14 +190,14 @@ def build(*, only: list[str] | None = None, force: bool = False, jobs: int | Non
     plan = Plan()
     errors: list[str] = []
 
-    def run(tasks: list[dict], label: str) -> None:
+    def run(tasks: list[dict]) -> None:
         total = len(tasks)
         for i, result in enumerate(runner.map(tasks), 1):
             task = result["task"]  # results come back unordered
             key = (task["kind"], task["name"])
             if not result["ok"]:
                 errors.append(result["error"])
-                report(f"[{i}/{total}] {label} {task['kind']} {task['name']}  FAILED")
+                report(f"[{i}/{total}] {task['kind']} {task['name']}  FAILED")
                 continue
             entry = _entry_from(result, task, checker)
             store.write_entry(task["kind"], task["name"], entry)
@@ -218,7 +218,7 @@ def build(*, only: list[str] | None = None, force: bool = False, jobs: int | Non
             reason = "chapter modules added or removed"
         if reason is not None or force:
             plan.stale_reasons["chapters"] = reason or "forced"
-            run([_task("registry", "chapters", "", store)], "registry")
+            run([_task("registry", "chapters", "", store)])
             if errors:
                 raise BuildFailed("\n\n".join(errors))
             entry = dict(plan.entries[("registry", "chapters")], chapters=chapters)
@@ -242,7 +242,7 @@ def build(*, only: list[str] | None = None, force: bool = False, jobs: int | Non
                     plan.stale_reasons[key[1]] = reason
                     tasks.append(_task(key[0], key[1], f"{spec['file']}:{spec['line']}", store,
                                        _supplied(plan, store), spec["module"]))
-            run(tasks, "")
+            run(tasks)
             if errors:
                 raise BuildFailed("\n\n".join(errors))
             for (kind, name), entry in plan.entries.items():

@@ -84,6 +84,8 @@ def dependencies() -> tuple[list[str], list[str]]:
 def describe_error(spec_line: str, exc: BaseException) -> str:
     """One readable message: which artifact, where it is defined, the exception, the traceback's tail."""
     summary = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    if isinstance(exc, NotebookFailed):  # the cell and its error say it all
+        return f"{spec_line}: {exc}"
     frames = traceback.extract_tb(exc.__traceback__)
     tail = traceback.format_list(frames[-6:])
     return f"{spec_line}: {summary}\n  traceback (most recent call last):\n" + "".join(
@@ -172,7 +174,8 @@ def _notebook(task: dict, store: cache.Store) -> dict:
         error = next((o for o in cell.outputs if o.get("output_type") == "error"), {}) \
             if cell is not None else {}
         raise NotebookFailed(
-            f"cell {index} of {n_cells} (`{first[:60]}`) raised "
+            f"cell {index} of {n_cells} (`{first[:60]}`) raised "  # index: 1-based, the
+            # engine's own first cell shifts the reader's cells by one
             f"{error.get('ename', 'an error')}: {error.get('evalue', str(err).splitlines()[-1])}"
         ) from None
     trace = nb.cells.pop()
