@@ -187,3 +187,45 @@ def test_two_clean_builds_give_byte_identical_figures(built_site: Build, tmp_pat
         assert file.read_bytes() == (other.site / "figures" / file.name).read_bytes(), file.name
         compared += 1
     assert compared >= 30
+
+
+def test_pages_hold_typeset_math_and_no_mathjax_script(built_site: Build):
+    for page in pages(built_site):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]*(mathjax|tex-mml|x-mathjax-config)", html, re.I), page
+        assert 'class="arithmatex"' not in html, f"{page}: math left for the browser"
+    chapter = (built_site.site / "house-prices" / "index.html").read_text(encoding="utf-8")
+    assert chapter.count("<mjx-container") > 50
+    assert "<mjx-assistive-mml" in chapter or 'aria-label="' in chapter
+    fonts = list((built_site.site / "assets" / "mathjax" / "fonts").glob("*.woff"))
+    assert 3 <= len(fonts) <= 12, fonts  # only the fonts the site's math uses
+
+
+def test_search_index_holds_readable_text_not_tex(built_site: Build):
+    index = json.loads((built_site.site / "search" / "search_index.json").read_text("utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert not re.search(r"\\\(|\\\[|\\frac|\\partial|\\sigma", text), "TeX in the search index"
+    assert "mjx-" not in text
+    house = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("house-prices/"))
+    assert "∂L/∂w" in house  # math as readable text
+
+
+def test_a_broken_formula_fails_the_build_naming_page_and_formula(built_site: Build, tmp_path):
+    from test_serve import copy_project
+
+    project = copy_project(tmp_path / "project")
+    page = project / "docs" / "asteroids.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nBroken: $\\frac{a$.\n",
+                    encoding="utf-8")
+    import os
+    import shutil
+    import subprocess
+    import sys
+    cache = tmp_path / "cache"
+    shutil.copytree(built_site.cache, cache)
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d",
+                           str(tmp_path / "site")], cwd=project, capture_output=True, text=True,
+                          env=dict(os.environ, GRADBOOK_CACHE=str(cache),
+                                   PYTHONPATH=str(project / "src")), timeout=600)
+    assert proc.returncode != 0
+    assert "asteroids.md" in proc.stderr and "\\frac{a" in proc.stderr, proc.stderr[-2000:]
