@@ -16,12 +16,15 @@ failing row fails the build. ``tests/test_checks.py`` runs the same checks.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import sympy as sp
 
+from engine import value
 from gradbook.gradcheck import numerical_gradient
 
 SYMBOLIC_RTOL = 1e-12
@@ -121,3 +124,106 @@ def check(d: Derivative, seed: int = 0, points: int = POINTS) -> Result:
             numeric[i] = numerical_gradient(f_i, p[index])
         num_err = max(num_err, _rel(ours, numeric, floor=1e-8))
     return Result(d, simplifies, sym_err, num_err)
+
+
+# --- the /checks/ page -------------------------------------------------------------
+
+CHAPTERS = Path(__file__).resolve().parent
+
+
+def collect() -> list[tuple[str, Derivative]]:
+    """``(module, derivative)`` for the ``DERIVATIVES`` of every chapter module.
+
+    Every ``scripts/chapters/*.py`` except this one is imported here, not at
+    the top: chapter modules import :class:`Derivative` from this module.
+    """
+    found = []
+    for path in sorted(CHAPTERS.glob("*.py")):
+        if path.stem in ("__init__", "checks"):
+            continue
+        module = importlib.import_module(f"chapters.{path.stem}")
+        listed = getattr(module, "DERIVATIVES", [])
+        for d in listed:
+            if not isinstance(d, Derivative):
+                raise TypeError(f"chapters/{path.name}: DERIVATIVES holds a "
+                                f"{type(d).__name__}, not a Derivative")
+            found.append((path.name, d))
+    return found
+
+
+def fmt_error(x: float) -> str:
+    """A relative error as TeX: ``$3.1 \\times 10^{-8}$``, or ``$0$``."""
+    if x == 0:
+        return "$0$"
+    mantissa, exponent = f"{x:.1e}".split("e")
+    return rf"${mantissa} \times 10^{{{int(exponent)}}}$"
+
+
+def describe_failure(r: Result) -> str:
+    d = r.derivative
+    problems = []
+    if not r.simplifies:
+        problems.append("SymPy's derivative does not simplify to the stated closed form")
+    if not r.symbolic_error <= SYMBOLIC_RTOL:
+        problems.append(f"the code differs from SymPy by {r.symbolic_error:.3g} "
+                        f"(allowed {SYMBOLIC_RTOL:g})")
+    if not r.numeric_error <= 1e-6:
+        problems.append(f"the code differs from central differences by {r.numeric_error:.3g} "
+                        f"(allowed 1e-06)")
+    return f"{d.name} (derived at {d.derived_at}): " + "; ".join(problems)
+
+
+def where_derived(d: Derivative) -> str:
+    """``Chapter, “Section”`` for a link to where ``d`` is derived.
+
+    A section the page does not have (yet) is named by its anchor; the strict
+    build's link validation then fails on the link itself.
+    """
+    from chapters import errata  # page titles and sections, as the errata page shows them
+
+    page, _, anchor = d.derived_at.partition("#")
+    if not (page.endswith(".md") and (errata.DOCS / page).is_file()):
+        raise ValueError(f"{d.name}: derived_at must be 'page.md#section' of a page in docs/, "
+                         f"got {d.derived_at!r}")
+    section = errata.sections(page).get(anchor, f"#{anchor}")
+    return f"{errata.title(page.removesuffix('.md'))}, “{section}”"
+
+
+def row(r: Result) -> str:
+    """One derivative's entry: a block that reads on a phone as well as on a desktop."""
+    d = r.derivative
+    return "\n".join([
+        f"### {d.name}",
+        "",
+        f"Derived in [{where_derived(d)}]({d.derived_at}):",
+        "",
+        "$$",
+        d.tex,
+        "$$",
+        "",
+        f"SymPy's derivative simplifies to this closed form: **{'yes' if r.simplifies else 'no'}**. "
+        f"Largest relative error of the code against SymPy: {fmt_error(r.symbolic_error)}; "
+        f"against central differences: {fmt_error(r.numeric_error)}.",
+        "",
+    ])
+
+
+@value("checks.table")
+def table() -> str:
+    """One entry per derivative of every chapter; any failing check fails the build."""
+    results = [(module, check(d)) for module, d in collect()]
+    if not results:
+        raise ValueError("no chapter module lists DERIVATIVES")
+    failed = [describe_failure(r) for _, r in results if not r.ok]
+    if failed:
+        raise ValueError(f"{len(failed)} derivative check(s) failed:\n  " + "\n  ".join(failed))
+    return "\n".join(row(r) for _, r in results)
+
+
+@value("checks.summary")
+def summary() -> str:
+    """How many derivatives, from how many chapters, at how many points."""
+    found = collect()
+    pages = sorted({d.derived_at.split("#", 1)[0] for _, d in found})
+    return (f"{len(found)} derivatives from {len(pages)} "
+            f"{'chapter' if len(pages) == 1 else 'chapters'}, each at {POINTS} seeded random points")

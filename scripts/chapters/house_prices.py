@@ -12,6 +12,9 @@ The runs every number on the page comes from:
 
 They are one ``@data`` artifact, ``house.runs``, computed once per change and
 shared by the figures and values below (and by ``tests/test_house_prices.py``).
+
+``DERIVATIVES`` lists the derivatives the page derives (sigma', the sigmoid
+model's partials and the MSE gradient of each model) for the /checks/ page.
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
+import sympy as sp
 from scipy.optimize import minimize
 
+from chapters.checks import Derivative
 from engine import data, figure, load, value
 from engine.render import Frames
 from gradbook import regression as rg
+from gradbook.activations import sigmoid, sigmoid_grad
 
 #: The report's printed results (w, b, loss), quoted from its House-prices chapter.
 REPORT = {
@@ -32,7 +38,13 @@ REPORT = {
     "sigmoid": (1.1346469402126882, -4.6482628586296135, 0.014018127818400896),
     "cubic": (0.141346153846152, 0.5163461538462171, 0.013832747781064567),
 }
-REPORT_CUBIC_LR = 0.001485999999999995  # printed by the report for its cubic fit
+#: The learning rate the report prints with each result (its last one, if it changed them).
+REPORT_LR = {
+    "linear": 0.00014900000000000007,
+    "sigmoid": 0.0001490000000000007,
+    "cubic": 0.001485999999999995,
+}
+REPORT_CUBIC_LR = REPORT_LR["cubic"]
 
 #: Start, learning rate and step budget of each run; every run starts at (0, 0).
 START = (0.0, 0.0)
@@ -167,16 +179,41 @@ def table() -> str:
     return "\n".join(rows)
 
 
+def step_back(name: str, rule=rg.report_gradient) -> Point:
+    """The point one update *before* the report's printed (w, b).
+
+    One update is ``p_next = p - lr * rule(p)`` with the printed learning
+    rate; solved for ``p`` by fixed-point iteration ``p = p_next + lr * rule(p)``
+    (a contraction: ``lr`` times the rule's Lipschitz constant is far below 1).
+    """
+    model, lr = rg.MODELS[name], REPORT_LR[name]
+    after = np.array(REPORT[name][:2])
+    p = after.copy()
+    for _ in range(100):
+        p = after + lr * rule(model, *p)
+    return Point(float(p[0]), float(p[1]))
+
+
 @value("house.report_losses")
 def report_losses() -> str:
-    """The report's printed loss next to the loss at its printed (w, b)."""
-    rows = ["| model | loss printed by the report | MSE at the report's $(w, b)$ | difference |",
-            "|---|---:|---:|---:|"]
+    """The report's printed loss next to the MSE at its printed (w, b), and one step earlier."""
+    rows = ["| model | loss printed by the report | MSE at the report's $(w, b)$ | difference | "
+            "difference, one step earlier |",
+            "|---|---:|---:|---:|---:|"]
     for name, model in rg.MODELS.items():
         w, b, printed = REPORT[name]
         mse = rg.loss(model, w, b)
-        rows.append(f"| {name} | {num(printed, 16)} | {num(mse, 16)} | {sci(abs(printed - mse))} |")
+        before = step_back(name).loss(model)
+        rows.append(f"| {name} | {num(printed, 16)} | {num(mse, 16)} | {sci(abs(printed - mse))} | "
+                    f"{sci(abs(printed - before))} |")
     return "\n".join(rows)
+
+
+@value("house.report_lr")
+def report_lr() -> str:
+    """The learning rates the report prints, quoted, as a sentence fragment."""
+    return ", ".join(f'<q class="report">`learning_rate={REPORT_LR[n]!r}`</q> ({n})'
+                     for n in rg.MODELS)
 
 
 def cubic_fixed_point_exact() -> tuple[float, float, float, float]:
@@ -207,6 +244,36 @@ def cubic_agreement() -> str:
 def sigmoid_rule_gap() -> str:
     rule, rep = final(report_rule("sigmoid")), report_point("sigmoid")
     return sci(max(abs(rule.w - rep.w), abs(rule.b - rep.b)))
+
+
+@value("house.sigmoid_rule_norm")
+def sigmoid_rule_norm() -> str:
+    """Length of the report's update direction at its printed sigmoid (w, b)."""
+    return sci(float(np.linalg.norm(rg.report_gradient(rg.SIGMOID, *REPORT["sigmoid"][:2]))))
+
+
+@value("house.sigmoid_true_grad")
+def sigmoid_true_grad() -> str:
+    """Length of the true gradient at the report's printed sigmoid (w, b)."""
+    return num(report_point("sigmoid").grad_norm(rg.SIGMOID), 2)
+
+
+@value("house.linear_optimum")
+def linear_optimum() -> str:
+    p = optimum("linear")[0]
+    return f"$w = {p.w:.10g}$, $b = {p.b:.10g}$"
+
+
+@value("house.linear_report_grad")
+def linear_report_grad() -> str:
+    """Length of the true gradient at the report's printed linear (w, b)."""
+    return sci(report_point("linear").grad_norm(rg.LINEAR))
+
+
+@value("house.linear_min_mse")
+def linear_min_mse() -> str:
+    """The smallest MSE a line can reach on the four houses."""
+    return num(optimum("linear")[0].loss(rg.LINEAR), 4)
 
 
 @value("house.report_no20_mse")
@@ -278,11 +345,90 @@ def tolerance() -> str:
     return sci(TOL)
 
 
+@value("house.lr_steps")
+def lr_steps() -> str:
+    return f"{LR_STEPS:,}"
+
+
 @value("house.lr_diverged")
 def lr_diverged() -> str:
     """Which of the plotted learning rates the descent loop flags as diverged."""
     flagged = [f"{f:g}×" for f, run in lr_runs().items() if run.diverged]
     return " and ".join(flagged) if flagged else "none"
+
+
+# --- derivatives, checked on /checks/ ------------------------------------------------
+
+def _sym_sigmoid(a):
+    return 1 / (1 + sp.exp(-a))
+
+
+def _exact(values) -> list:
+    """The data as exact rationals (0.7 -> 7/10) for SymPy."""
+    return [sp.Rational(repr(float(v))) for v in values]
+
+
+#: SymPy form of each model and its stated partials (d y_hat/dw, d y_hat/db).
+SYMBOLIC = {
+    "linear": (lambda w, b, x: w * x + b, lambda w, b, x: (x, 1)),
+    "sigmoid": (lambda w, b, x: 20 * _sym_sigmoid(w * x + b),
+                lambda w, b, x: (20 * _sym_sigmoid(w * x + b) * (1 - _sym_sigmoid(w * x + b)) * x,
+                                 20 * _sym_sigmoid(w * x + b) * (1 - _sym_sigmoid(w * x + b)))),
+    "cubic": (lambda w, b, x: w * x ** 3 + b, lambda w, b, x: (x ** 3, 1)),
+}
+GRADIENT_TEX = {
+    "linear": r"\nabla L = \frac{2}{N} \sum_i (\hat y_i - y_i)\,(x_i,\ 1)",
+    "sigmoid": r"\nabla L = \frac{2}{N} \sum_i (\hat y_i - y_i)\,"
+               r"20\,\sigma(a_i)\bigl(1 - \sigma(a_i)\bigr)\,(x_i,\ 1)",
+    "cubic": r"\nabla L = \frac{2}{N} \sum_i (\hat y_i - y_i)\,(x_i^3,\ 1)",
+}
+
+
+def _loss_derivative(name: str) -> Derivative:
+    """The MSE gradient of one model over the four houses, as the page derives it."""
+    f, partials = SYMBOLIC[name]
+    model, xs, ys = rg.MODELS[name], _exact(rg.FLOORS), _exact(rg.PRICES)
+    n = len(xs)
+
+    def function(s):
+        return [sum((f(s["w"], s["b"], x) - y) ** 2 for x, y in zip(xs, ys)) / n]
+
+    def closed_form(s):
+        return sp.Matrix([[sum(sp.Rational(2, n) * (f(s["w"], s["b"], x) - y)
+                               * partials(s["w"], s["b"], x)[k] for x, y in zip(xs, ys))
+                           for k in (0, 1)]])
+
+    b_range = (-6.0, 2.0) if name == "sigmoid" else (-5.0, 5.0)
+    return Derivative(
+        name=f"∇L, {name} model", derived_at=f"house-prices.md#the-{name}-model",
+        tex=GRADIENT_TEX[name], symbols="w b", wrt="w b", function=function,
+        closed_form=closed_form,
+        numeric_f=lambda p: [rg.loss(model, p[0], p[1])],
+        numeric_df=lambda p: [rg.gradient(model, p[0], p[1])],
+        sample=lambda rng: [rng.uniform(-2.0, 2.0), rng.uniform(*b_range)])
+
+
+DERIVATIVES = [
+    Derivative(
+        name="σ′(a)", derived_at="house-prices.md#the-sigmoid-model",
+        tex=r"\sigma'(a) = \sigma(a)\,\bigl(1 - \sigma(a)\bigr)", symbols="a", wrt="a",
+        function=lambda s: [_sym_sigmoid(s["a"])],
+        closed_form=lambda s: sp.Matrix([[_sym_sigmoid(s["a"]) * (1 - _sym_sigmoid(s["a"]))]]),
+        numeric_f=lambda p: [sigmoid(p[0])],
+        numeric_df=lambda p: [[sigmoid_grad(p[0])]],
+        sample=lambda rng: [rng.uniform(-8.0, 8.0)]),
+    Derivative(
+        name="∂ŷ/∂w, ∂ŷ/∂b of the sigmoid model", derived_at="house-prices.md#the-sigmoid-model",
+        tex=r"\Bigl(\frac{\partial \hat y}{\partial w},\ \frac{\partial \hat y}{\partial b}\Bigr)"
+            r" = 20\,\sigma(a)\bigl(1 - \sigma(a)\bigr)\,(x,\ 1),\ a = wx + b",
+        symbols="w b x", wrt="w b",
+        function=lambda s: [SYMBOLIC["sigmoid"][0](s["w"], s["b"], s["x"])],
+        closed_form=lambda s: sp.Matrix([list(SYMBOLIC["sigmoid"][1](s["w"], s["b"], s["x"]))]),
+        numeric_f=lambda p: rg.scaled_sigmoid(p[0], p[1], np.array([p[2]])),
+        numeric_df=lambda p: np.ravel(rg.scaled_sigmoid_partials(p[0], p[1], np.array([p[2]]))),
+        sample=lambda rng: [rng.uniform(-2.0, 2.0), rng.uniform(-6.0, 2.0), rng.uniform(0.0, 5.0)]),
+    *(_loss_derivative(name) for name in rg.MODELS),
+]
 
 
 # --- figures ---------------------------------------------------------------------
@@ -328,9 +474,18 @@ def _window(ws, bs, pad: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def loss_grid(model: rg.Model, w: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """MSE on the grid ``b`` (rows) × ``w`` (columns), all points at once."""
+    """MSE on the grid ``b`` (rows) × ``w`` (columns), all points at once.
+
+    ``model.predict`` takes scalar parameters, so the grid goes through the
+    models' structure instead: ``w feature(x) + b`` for the linear and cubic
+    models, and for the sigmoid ``predict(1, 0, z)`` of ``z = w x + b``
+    (its prediction depends on ``(w, b)`` only through ``w x + b``).
+    """
     W, B = np.meshgrid(w, b)
-    y_hat = model.predict(W[..., None], B[..., None], rg.FLOORS)
+    if model.feature is not None:
+        y_hat = W[..., None] * model.feature(rg.FLOORS) + B[..., None]
+    else:
+        y_hat = model.predict(1.0, 0.0, W[..., None] * rg.FLOORS + B[..., None])
     return np.mean((y_hat - rg.PRICES) ** 2, axis=-1)
 
 
