@@ -2,9 +2,16 @@
 
 Oracles are independent of the code under test: central differences of the
 loss and of the tip (never of the claimed derivative), the closed form of the
-segment vectors ``L (-sin phi, cos phi)``, the geometry of a straight arm for
-an unreachable target, and the report's loop typed out again from the report.
+segment vectors `L (-sin phi, cos phi)`, the geometry of a straight arm for
+an unreachable target, brute-force sampling of poses for the workspace, and
+the report's loop typed out again from the report.
+
+The last sections test every claim docs/robot-arm.md makes about the report
+and about the chapter's runs (scripts/chapters/robot_arm.py), and run the
+chapter's derivative checks.
 """
+
+import warnings
 
 import numpy as np
 import pytest
@@ -13,6 +20,7 @@ from hypothesis import strategies as st
 
 from gradbook.descent import History
 from gradbook.gradcheck import GradientMismatch, check_gradient, numerical_gradient
+from gradbook import robot_arm
 from gradbook.robot_arm import (
     J,
     LEARNING_RATE,
@@ -25,8 +33,12 @@ from gradbook.robot_arm import (
     loss,
     loss_grad,
     reach,
+    reach_radii,
     report_descent,
     report_joints,
+    report_loss,
+    report_model_jacobian,
+    report_model_loss_grad,
     report_step,
     report_tip,
     rotation,
@@ -464,3 +476,267 @@ def test_inputs_are_not_modified():
         np.testing.assert_array_equal(thetas, [0.1, 0.2])
         np.testing.assert_array_equal(lengths, [1.0, 2.0])
         np.testing.assert_array_equal(target, [1.0, 1.0])
+
+
+def test_limits_are_clear_errors():
+    with pytest.raises(ValueError, match="thetas has 11 entries: an arm has at most 10 segments"):
+        joints(np.zeros(11), np.ones(11))
+    with pytest.raises(ValueError, match="max_steps must be <= 10000"):
+        reach(START, LENGTHS, TARGET, 0.01, max_steps=10_001)
+    with pytest.raises(ValueError, match="max_steps must be <= 10000"):
+        report_descent(START, LENGTHS, TARGET, 0.01, max_steps=10**9)
+    with pytest.raises(ValueError, match="lr must be at most 1e\\+06"):
+        reach(START, LENGTHS, TARGET, 1e7)
+    with pytest.raises(ValueError, match="lr must be at most"):
+        report_step(START, LENGTHS, TARGET, 1e300)
+    with pytest.raises(ValueError, match="target must have coordinates of at most 1e\\+100"):
+        loss(START, LENGTHS, [1e101, 0.0])
+    with pytest.raises(ValueError, match="previous_tip must have coordinates of at most"):
+        report_step(START, LENGTHS, TARGET, 0.01, previous_tip=[0.0, -1e200])
+    with pytest.raises(ValueError, match="lengths must add up to at most 1e\\+100"):
+        joints([0.0, 0.0], [1e308, 1e308])
+    with pytest.raises(ValueError, match="lengths must add up to at most 1e\\+100"):
+        joints([0.0, 0.0], [6e99, 6e99])
+
+
+def test_extreme_but_allowed_inputs_stay_finite_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        points = joints([1e308, 1e308, -1e308], [1e33, 1e33, 1e33])
+        assert np.all(np.isfinite(points))
+        far = [1e100, -1e100]
+        assert np.isfinite(loss([1e308, 2.0], [1e99, 1e99], far))
+        assert np.all(np.isfinite(loss_grad([1e308, 2.0], [1e99, 1e99], far)))
+        run = reach([0.1, 0.2], [1e99, 1e99], far, 1e6, max_steps=200)
+        assert np.all(np.isfinite(run.params)) and np.all(np.isfinite(run.loss))
+        run = report_descent([0.1, 0.2], [1e99, 1e99], far, 1e6, max_steps=200)
+        assert np.all(np.isfinite(run.params)) and np.all(np.isfinite(run.loss))
+
+
+def test_huge_angles_are_taken_modulo_a_full_turn():
+    # below 2 pi nothing changes; above, the angle is reduced by whole turns
+    np.testing.assert_allclose(joints([0.5 + 8 * np.pi, -0.3], [1.0, 2.0]),
+                               joints([0.5, -0.3], [1.0, 2.0]), atol=1e-12)
+
+
+def test_joints_along_checks_its_arguments():
+    with pytest.raises(TypeError, match="forward must be joints or report_joints"):
+        joints_along([[0.0, 0.0]], [1.0, 1.0], forward=None)
+    with pytest.raises(TypeError, match="forward must be joints or report_joints"):
+        joints_along([[0.0, 0.0]], [1.0, 1.0], forward=tip)
+    with pytest.raises(ValueError, match=r"run must be .* N = 3, one angle per entry of lengths"):
+        joints_along([[0.0, 0.0]], [1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match="run must hold finite angles"):
+        joints_along([[0.0, np.nan]], [1.0, 1.0])
+
+
+# --- the report's own model, differentiated exactly (ours) ---------------------
+
+
+@pytest.mark.parametrize("n", range(1, 7))
+@pytest.mark.parametrize("seed", range(3))
+def test_report_model_derivatives_match_central_differences(n, seed):
+    thetas, lengths, target = random_arm(np.random.default_rng(4000 * n + seed), n)
+    for c in range(2):
+        check_gradient(lambda p: report_tip(p, lengths)[c],
+                       lambda p: report_model_jacobian(p, lengths)[c], thetas, atol=1e-7)
+    check_gradient(lambda p: report_loss(p, lengths, target),
+                   lambda p: report_model_loss_grad(p, lengths, target), thetas, atol=1e-7)
+    assert report_loss(thetas, lengths, target) == pytest.approx(
+        absolute_loss(thetas, lengths, target), rel=1e-15)
+
+
+@pytest.mark.parametrize("n", range(1, 7))
+def test_report_model_columns_are_the_segments_turned_a_quarter(n):
+    thetas, lengths, _ = random_arm(np.random.default_rng(500 + n), n)
+    segments = np.diff(report_joints(thetas, lengths), axis=0)
+    jac = report_model_jacobian(thetas, lengths)
+    np.testing.assert_allclose(np.sum(jac.T * segments, axis=1), 0.0, atol=1e-12)
+    np.testing.assert_allclose(np.linalg.norm(jac, axis=0), lengths)
+    for k in range(n):  # R'(theta_k) s_k: the segment's own angle only
+        np.testing.assert_allclose(jac[:, k], rotation_grad(thetas[k]) @ [0.0, lengths[k]],
+                                   atol=1e-12)
+
+
+# --- the gradient, read geometrically -------------------------------------------
+
+
+def cross(a, b):
+    """The 2-D cross product a_x b_y - a_y b_x."""
+    return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+
+
+@SETTINGS
+@given(st.lists(angles, min_size=1, max_size=6),
+       st.tuples(st.floats(-5, 5), st.floats(-5, 5)))
+def test_each_joint_turns_toward_the_target(thetas, target):
+    """dL/dtheta_k = -2 (tip - p_k) x (T - tip): a step turns joint k toward T."""
+    thetas = np.array(thetas)
+    lengths = np.linspace(1.0, 0.5, thetas.size)
+    points = joints(thetas, lengths)
+    residual = np.array(target) - points[-1]
+    expected = -2.0 * cross(points[-1] - points[:-1], residual)
+    np.testing.assert_allclose(loss_grad(thetas, lengths, target), expected, atol=1e-9)
+
+
+# --- the workspace ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lengths", [LENGTHS, [3.0, 1.0, 0.5], [0.7], [1.0, 2.5], [1, 1, 1, 4]])
+def test_reach_radii_bound_every_pose_and_are_attained(lengths):
+    lengths = np.asarray(lengths, dtype=float)
+    inner, outer = reach_radii(lengths)
+    assert outer == pytest.approx(lengths.sum())
+    rng = np.random.default_rng(11)
+    radii = np.array([np.linalg.norm(tip(rng.uniform(-np.pi, np.pi, lengths.size), lengths))
+                      for _ in range(2000)])
+    assert np.all(radii <= outer + 1e-12) and np.all(radii >= inner - 1e-12)
+    assert np.linalg.norm(tip(np.zeros(lengths.size), lengths)) == pytest.approx(outer)
+    # the longest segment one way, all others folded back the other way: the closest pose
+    absolute = np.where(np.arange(lengths.size) == np.argmax(lengths), 0.0, np.pi)
+    relative = np.diff(absolute, prepend=0.0)
+    closest = np.linalg.norm(tip(relative, lengths))
+    assert closest == pytest.approx(abs(2 * lengths.max() - lengths.sum()), abs=1e-9)
+    if inner > 0:
+        assert closest == pytest.approx(inner, abs=1e-9)
+    else:
+        assert radii.min() < 0.1 * outer  # a disc: the samples come close to the base
+
+
+@pytest.mark.parametrize("radius", [1.8, 2.5, 4.3])
+def test_targets_in_the_ring_are_reached(radius):
+    lengths = np.array([3.0, 1.0, 0.5])
+    inner, outer = reach_radii(lengths)
+    assert inner < radius < outer
+    target = radius * np.array([np.cos(1.0), np.sin(1.0)])
+    run = reach([0.2, 0.4, 0.6], lengths, target, 0.01)
+    assert run.converged and run.loss[-1] < 1e-10
+
+
+def test_bad_lengths_for_reach_radii():
+    with pytest.raises(ValueError, match="lengths must be > 0"):
+        reach_radii([1.0, 0.0])
+    with pytest.raises(TypeError, match="lengths must be an array of real numbers"):
+        reach_radii("1")
+
+
+# --- the page's claims about the report ---------------------------------------------
+
+
+def test_report_direction_is_the_segment_turned_by_the_previous_angle_too():
+    """x_k = R(theta_{k-1}) R'(theta_k) s_k = J R(theta_{k-1} + theta_k) s_k (fresh tip)."""
+    thetas, lengths = np.array([0.4, -1.1, 2.3, 0.7]), np.array([1.2, 0.8, 1.5, 0.6])
+    d = report_step(thetas, lengths, TARGET, LEARNING_RATE)[1]
+    residual = TARGET - report_tip(thetas, lengths)
+    x = [rotation_grad(thetas[0]) @ [0.0, lengths[0]]] + [
+        J @ rotation(thetas[k - 1] + thetas[k]) @ [0.0, lengths[k]] for k in range(1, 4)]
+    np.testing.assert_allclose(d, [-2 * residual @ xk for xk in x], rtol=1e-12)
+
+
+@SETTINGS
+@given(angles, angles, st.floats(0.2, 3.0), st.floats(0.2, 3.0))
+def test_prev_r_factor_is_the_two_segment_relative_column(t0, t1, l0, l1):
+    """Our inference's evidence: with two segments and relative angles, the second column of
+    the Jacobian is exactly what `prev_r @ dr_theta_1 @ segment` computes; the first is not."""
+    s1 = np.array([0.0, l1])
+    jac = jacobian([t0, t1], [l0, l1])
+    np.testing.assert_allclose(jac[:, 1], rotation(t0) @ rotation_grad(t1) @ s1, atol=1e-12)
+    first = rotation_grad(t0) @ [0.0, l0]  # the report's x_0 keeps only segment 0
+    np.testing.assert_allclose(jac[:, 0] - first, rotation_grad(t0 + t1) @ s1, atol=1e-12)
+
+
+def test_report_direction_at_the_start_next_to_both_gradients():
+    """The page's table: d_0 equals its own model's gradient, d_1 and d_2 equal neither."""
+    d = report_step(START, LENGTHS, TARGET, LEARNING_RATE)[1]
+    own = numerical_gradient(lambda p: absolute_loss(p, LENGTHS, TARGET), START)
+    ours = numerical_gradient(lambda p: loss(p, LENGTHS, TARGET), START)
+    np.testing.assert_allclose(report_model_loss_grad(START, LENGTHS, TARGET), own, rtol=1e-7)
+    assert d[0] == pytest.approx(own[0], rel=1e-7)
+    for k in (1, 2):
+        assert abs(d[k] - own[k]) > 0.1 * abs(own[k])
+    for k in (0, 1, 2):
+        assert abs(d[k] - ours[k]) > 0.1 * abs(ours[k])
+
+
+def test_report_rule_needs_more_steps_and_its_loss_rises():
+    ours = reach(START, LENGTHS, TARGET, LEARNING_RATE)
+    report = report_descent(START, LENGTHS, TARGET, LEARNING_RATE, max_steps=10_000)
+    first = [int(np.flatnonzero(run.loss < 1e-10)[0]) for run in (ours, report)]
+    assert first[1] > 5 * first[0]
+    assert np.sum(np.diff(report.loss) > 0) > 0  # the report's own loss rises at some passes
+    assert np.all(np.diff(ours.loss) <= 1e-15)  # ours never does at this learning rate
+
+
+def test_the_first_step_below_the_threshold_recomputed():
+    """The step the page names, from the loss recomputed at every recorded point."""
+    run = reach(START, LENGTHS, TARGET, LEARNING_RATE)
+    losses = np.array([loss(p, LENGTHS, TARGET) for p in run.params])
+    k = int(np.argmax(losses < 1e-10))
+    assert losses[k] < 1e-10 <= losses[k - 1] and np.all(losses[:k] >= 1e-10)
+    # and the same step by one more independent route: the tip's distance
+    distances = np.array([np.linalg.norm(TARGET - tip(p, LENGTHS)) for p in run.params])
+    assert int(np.argmax(distances < 1e-5)) == k
+
+
+# --- the chapter module (scripts/chapters/robot_arm.py) ------------------------------
+
+
+@pytest.fixture(scope="module")
+def chapter():
+    from chapters import robot_arm as module
+
+    return module
+
+
+def test_chapter_runs_are_the_library_runs(chapter):
+    runs = chapter.runs()
+    np.testing.assert_array_equal(runs["ours"].params,
+                                  reach(START, LENGTHS, TARGET, LEARNING_RATE).params)
+    assert runs["ours"].converged and runs["report"].converged
+    assert chapter.first_below(runs["ours"]) == int(np.argmax(runs["ours"].loss < 1e-10))
+
+
+def test_chapter_far_target_ends_at_distance_minus_reach(chapter):
+    run = chapter.runs()["far"]
+    distance = np.linalg.norm(chapter.FAR_TARGET)
+    assert distance > LENGTHS.sum()
+    assert run.converged
+    assert run.loss[-1] == pytest.approx((distance - LENGTHS.sum()) ** 2, rel=1e-10)
+
+
+def test_chapter_five_segment_arm_reaches_its_target(chapter):
+    run = chapter.runs()["five"]
+    assert run.converged and run.loss[-1] < 1e-15
+    np.testing.assert_allclose(tip(run.final, chapter.FIVE_LENGTHS), chapter.FIVE_TARGET,
+                               atol=1e-7)
+    # the figure's arrows: every Jacobian column is perpendicular to its joint-to-tip line
+    points = joints(chapter.FIVE_START, chapter.FIVE_LENGTHS)
+    jac = jacobian(chapter.FIVE_START, chapter.FIVE_LENGTHS)
+    np.testing.assert_allclose(np.sum(jac.T * (points[-1] - points[:-1]), axis=1), 0.0,
+                               atol=1e-12)
+
+
+def test_chapter_ring_is_the_workspace_of_its_lengths(chapter):
+    inner, outer = reach_radii(chapter.RING_LENGTHS)
+    radii = np.linalg.norm(chapter._ring_tips(chapter.RING_LENGTHS, 500), axis=1)
+    assert np.all((radii >= inner - 1e-12) & (radii <= outer + 1e-12))
+    assert radii.min() < inner + 0.2 and radii.max() > outer - 0.2  # the samples fill it
+
+
+def test_chapter_values_are_filled(chapter):
+    from engine import registry
+
+    names = [n for (kind, n) in registry.load_all() if kind == "value" and n.startswith("robot.")]
+    assert len(names) >= 12
+    for name in names:
+        text = registry.get("value", name).fn()
+        assert text.strip() and "nan" not in text.lower() and "inf" not in text.lower(), name
+
+
+def test_chapter_derivatives_pass_their_checks(chapter):
+    from chapters.checks import check
+
+    assert len(chapter.DERIVATIVES) == 4
+    for derivative in chapter.DERIVATIVES:
+        result = check(derivative)
+        assert result.ok, (derivative.name, result)

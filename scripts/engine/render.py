@@ -93,9 +93,19 @@ def check_legible(fig: plt.Figure, theme: style.Theme) -> dict:
 
 
 def _quantized(rgb: np.ndarray, colours: int = 256) -> Image.Image:
-    image = Image.fromarray(rgb)
-    return image.quantize(colors=colours, method=Image.Quantize.MEDIANCUT,
-                          dither=Image.Dither.NONE)
+    """A palette image of ``rgb`` whose background (the corner pixel) is exact.
+
+    Median cut averages the colours of a box, so the page background could come
+    out a shade off (white as 252, 252, 252) and the figure would sit in a faint
+    box on the page; the palette entry nearest the background is set to it.
+    """
+    image = Image.fromarray(rgb).quantize(colors=colours, method=Image.Quantize.MEDIANCUT,
+                                          dither=Image.Dither.NONE)
+    background = rgb[0, 0].astype(int)
+    palette = np.array(image.getpalette()[:3 * colours], dtype=int).reshape(-1, 3)
+    palette[np.argmin(((palette - background) ** 2).sum(axis=1))] = background
+    image.putpalette(palette.astype(np.uint8).flatten().tolist())
+    return image
 
 
 def png_bytes(rgb: np.ndarray) -> bytes:
