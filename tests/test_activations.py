@@ -319,3 +319,80 @@ def test_piecewise_functions_on_arrays():
     np.testing.assert_array_equal(leaky_relu_grad(a, 0.25), [[0.25, 0.25], [0.25, 1.0]])
     np.testing.assert_array_equal(abs_grad(a), [[-1.0, -1.0], [0.0, 1.0]])
     np.testing.assert_array_equal(a, [[-2.0, -0.5], [0.0, 3.0]])  # input untouched
+
+
+# --- the report's slips about these derivatives ------------------------------------------
+
+
+def test_abs_is_the_root_of_the_square_not_the_root():
+    # The report writes |a| = sqrt(a); it means sqrt(a**2) = (a**2)**(1/2), its next step.
+    assert math.sqrt(4.0) == 2.0 != abs(4.0)
+    with pytest.raises(ValueError):
+        math.sqrt(-1.0)  # |-1| = 1, but sqrt(-1) is no real number
+    for a in (-3.0, -0.5, 0.25, 2.0):
+        assert math.sqrt(a * a) == abs(a)
+    # and their slopes differ: d sqrt(a)/da = 1 / (2 sqrt(a)), d|a|/da = sign(a)
+    h, a = 1e-6, 4.0
+    assert (math.sqrt(a + h) - math.sqrt(a - h)) / (2 * h) == pytest.approx(0.25, rel=1e-8)
+    assert abs_grad(a) == 1.0
+    for a in (-3.0, -0.5, 0.25, 2.0):  # sqrt(a**2) has the slope a / |a|
+        numeric = (math.sqrt((a + h) ** 2) - math.sqrt((a - h) ** 2)) / (2 * h)
+        assert numeric == pytest.approx(a / abs(a), rel=1e-8) and abs_grad(a) == a / abs(a)
+
+
+def _u(x):
+    return math.exp(x) + math.exp(-x)  # the report's denominator, e^x + e^-x
+
+
+def _v(x):
+    return math.exp(x) - math.exp(-x)  # its numerator, e^x - e^-x
+
+
+def _d(f, x, h=1e-6):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+@pytest.mark.parametrize("x", [-2.0, -0.7, 0.4, 1.3, 2.5])
+def test_report_tanh_middle_step_differentiates_the_reciprocal_twice(x):
+    # The report's middle line: d v/d v * d v/dx * u^-1 + v * d(u^-1)/du * d(u^-1)/dx.
+    # The chain rule needs du/dx as the last factor; the report writes d(u^-1)/dx.
+    first = 1.0 * _d(_v, x) / _u(x)  # d v/d v = 1, d v/dx = u: this term is 1
+    d_recip_du = -_u(x) ** -2  # d(u^-1)/du
+    written = first + _v(x) * d_recip_du * _d(lambda t: 1.0 / _u(t), x)
+    chain_rule = first + _v(x) * d_recip_du * _d(_u, x)
+    assert first == pytest.approx(1.0, rel=1e-8)
+    assert chain_rule == pytest.approx(tanh_grad(x), rel=1e-7, abs=1e-9)
+    # as written the line is 1 + v^2 / u^4, not tanh'(x) = 1 - v^2 / u^2
+    assert written == pytest.approx(1 + _v(x) ** 2 / _u(x) ** 4, rel=1e-7)
+    assert written > 1.0 >= tanh_grad(x) and written - tanh_grad(x) > 0.05
+
+
+@SETTINGS
+@given(st.floats(-15.0, 15.0))
+def test_report_tanh_final_line_is_one_minus_tanh_squared(x):
+    # its last line, 1 - (e^x - e^-x)^2 (e^x + e^-x)^-2, is right: it is 1 - tanh^2(x)
+    final_line = 1 - _v(x) ** 2 * _u(x) ** -2
+    assert final_line == pytest.approx(1 - math.tanh(x) ** 2, rel=1e-6, abs=1e-12)
+    assert final_line == pytest.approx(tanh_grad(x), rel=1e-6, abs=1e-12)
+
+
+@SETTINGS
+@given(st.floats(-15.0, 15.0))
+def test_tanh_slope_follows_from_the_sigmoid_slope(a):
+    # tanh(a) = 2 sigma(2a) - 1, so tanh'(a) = 2 * sigma'(2a) * 2 = 4 sigma(2a)(1 - sigma(2a))
+    assert tanh_grad(a) == pytest.approx(4.0 * sigmoid_grad(2.0 * a), rel=1e-12, abs=1e-300)
+    s = sigmoid(2.0 * a)
+    assert 4.0 * s * (1.0 - s) == pytest.approx(1.0 - math.tanh(a) ** 2, rel=1e-6, abs=1e-12)
+
+
+@SETTINGS
+@given(st.floats(allow_nan=False, allow_infinity=False), alphas)
+def test_leaky_relu_slope_never_vanishes_tanh_slope_only_far_out(a, alpha):
+    # a LeakyReLU passes at least alpha of the gradient everywhere; ReLU passes none for a <= 0
+    assert leaky_relu_grad(a, alpha) >= alpha > 0
+    assert relu_grad(a) == (1.0 if a > 0 else 0.0)
+    # tanh' = 4 e^-2|a| / (1 + e^-2|a|)^2 is positive until it underflows, past |a| = 372
+    if abs(a) <= 370.0:
+        assert tanh_grad(a) > 0.0
+    if abs(a) >= 373.0:
+        assert tanh_grad(a) == 0.0

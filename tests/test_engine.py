@@ -122,10 +122,10 @@ def test_first_run_computes_everything_second_run_nothing(project):
     first = project.run()
     assert project.computed(first) == {"scratch.run", "scratch.count", "scratch.constant",
                                        "scratch-plot.png", "other.text", "other-plot.png"}
-    assert "engine: 2 figures, 3 values, 1 data computed; 0 up to date" in first.stderr
+    assert "engine: 2 figures, 3 values, 0 notebooks, 1 data computed; 0 up to date" in first.stderr
     second = project.run()
     assert project.computed(second) == set()
-    assert "engine: 0 figures, 0 values, 0 data computed; 6 up to date" in second.stderr
+    assert "engine: 0 figures, 0 values, 0 notebooks, 0 data computed; 6 up to date" in second.stderr
     assert project.outputs()["values"]["scratch.count"]["text"] == "5 squares"
 
 

@@ -31,6 +31,7 @@ from gradbook.nn import (
     regression_data,
     report_gradients,
     sgd_step,
+    train,
 )
 
 SETTINGS = settings(max_examples=40, deadline=None)
@@ -610,3 +611,337 @@ def test_overflow_is_a_value_error_and_leaves_the_model_unchanged():
     value, grad = leaky.loss_and_grad(leaky.get_params(), np.array([[-1000.0], [0.0], [1000.0]]),
                                       y)
     assert np.isfinite(value) and np.all(np.isfinite(grad))
+
+
+# --- train --------------------------------------------------------------------------------
+
+
+def test_train_is_the_shared_loop_and_keeps_the_last_parameters():
+    x, y = regression_data(seed=2, n=12)
+    model = init_two_layer(4, seed=5)
+    start = model.get_params()
+    run = train(model, x, y, lr=0.05, max_steps=25, loss="mse")
+    same = gradient_descent(lambda p: init_two_layer(4, seed=5).loss_and_grad(p, x, y, "mse"),
+                            start, lr=0.05, max_steps=25)
+    np.testing.assert_array_equal(run.params, same.params)
+    np.testing.assert_array_equal(model.get_params(), run.final)
+    assert run.steps == 25 and run.names == model.names
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(lr=0.0, max_steps=3), ValueError, "lr must be > 0"),
+    (dict(lr=0.1, max_steps=-1), ValueError, "max_steps must be >= 0"),
+    (dict(lr=0.1, max_steps=10**9), ValueError, "max_steps must be <= 100000"),
+    (dict(lr=0.1, max_steps=2.5), TypeError, "max_steps must be an int"),
+    (dict(lr=0.1, max_steps=3, loss="l1"), TypeError, "loss must be"),
+    (dict(lr=1e300, max_steps=3), ValueError, "too large"),
+])
+def test_train_rejects_bad_arguments_and_leaves_the_model(kwargs, error, match):
+    x, y = example_data()
+    model = example_model()
+    p = model.get_params()
+    with pytest.raises(error, match=match):
+        train(model, x, y, **kwargs)
+    np.testing.assert_array_equal(model.get_params(), p)
+
+
+# --- the report's other slips, one check each ---------------------------------------------------
+
+
+def test_report_mae_without_absolute_value_lets_errors_cancel():
+    # The report's MAE(y', y) = 1/N sum (y_i - y'_i): signed errors cancel.
+    def report_mae(y_hat, y):
+        return float(np.mean(y - y_hat))
+
+    y = np.array([[0.0], [0.0]])
+    wrong = np.array([[1.0], [-1.0]])  # both predictions off by 1
+    assert report_mae(wrong, y) == 0.0 and MAE().forward(wrong, y) == 1.0
+    # it is not even bounded below: raising every prediction lowers it without end
+    assert report_mae(y + 100.0, y) == -100.0 < report_mae(y + 1.0, y) < report_mae(y, y)
+    x, y = example_data()  # the worked example: 3.6 - 1.15 - 0.1 over 3, not 3.6 + 1.15 + 0.1
+    y_hat = example_model().forward(x)
+    assert report_mae(y_hat, y) == pytest.approx((3.6 - 1.15 - 0.1) / 3)
+    assert MAE().forward(y_hat, y) == pytest.approx((3.6 + 1.15 + 0.1) / 3)
+
+
+def test_mae_gradient_is_the_mean_of_the_per_example_gradients():
+    # The report differentiates |y - M(x)| of one example: no 1/N and no sum.
+    rng = np.random.default_rng(11)
+    model = random_model(rng, 1, 3, 1)
+    x, y = rng.normal(size=(5, 1)), rng.normal(size=(5, 1))
+    assert kinks_are_far(model, x, y)
+    p = model.get_params()
+    _, batch = model.loss_and_grad(p, x, y, "mae")
+    single = [model.loss_and_grad(p, x[i:i + 1], y[i:i + 1], "mae")[1] for i in range(5)]
+    np.testing.assert_allclose(batch, np.mean(single, axis=0), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(np.sum(single, axis=0), 5 * batch, rtol=1e-13, atol=1e-15)
+    assert not np.allclose(single[0], batch)  # one example's gradient is not the batch's
+
+
+def test_a_derivative_is_a_ratio_of_changes_not_of_values():
+    # The report writes d(W x + b)/dW as (W x + b) / dW: a value over a change.
+    # Read literally that ratio has no limit; the ratio of changes tends to x.
+    W, b, x = 0.7, 0.4, 2.0
+
+    def linear(w):
+        return Linear([[w]], [b]).forward([[x]])[0, 0]
+
+    hs = [1e-2, 1e-4, 1e-6]
+    value_ratios = [linear(W) / h for h in hs]
+    change_ratios = [(linear(W + h) - linear(W)) / h for h in hs]
+    assert value_ratios[0] < value_ratios[1] < value_ratios[2] and value_ratios[-1] > 1e6
+    np.testing.assert_allclose(change_ratios, x, rtol=1e-8)
+    layer = Linear([[W]], [b])
+    layer.forward([[x]])
+    layer.backward([[1.0]])
+    assert layer.dW[0, 0] == x and layer.db[0] == 1.0
+
+
+def test_report_formula_without_shapes_has_the_wrong_shape():
+    # The report's dW1 = (y - M)/|y - M| * W2 * ReLU'(q) * x, taken as written for one
+    # example with a vector hidden layer, is not the shape of W1; with 2 inputs it is
+    # not even defined. The outer product ((W2^T g) * ReLU'(q)) x^T is.
+    rng = np.random.default_rng(3)
+    W1, b1, W2 = rng.normal(size=(3, 2)), rng.normal(size=3), rng.normal(size=(1, 3))
+    x, s = rng.normal(size=2), np.array([1.0])  # one example; s = d|a|/da
+    q = W1 @ x + b1
+    relu_prime = (q > 0).astype(float)
+    with pytest.raises(ValueError, match="broadcast"):
+        s * W2 * relu_prime * x  # (1,) * (1, 3) * (3,) * (2,)
+    assert (s * W2 * relu_prime * x[:1]).shape == (1, 3)  # one input: W1 is (3, 1)
+    right = np.outer((W2.T @ s) * relu_prime, x)
+    assert right.shape == W1.shape == (3, 2)
+    model = TwoLayer(W1, b1, W2, [0.0])
+    y = model.forward(x[None, :]) + 1.0  # y above the prediction: sign(y_hat - y) = -1
+    _, grad = model.loss_and_grad(model.get_params(), x[None, :], y, "mae")
+    np.testing.assert_allclose(model.unflatten(grad)["W1"], -right, rtol=1e-14)
+
+
+# --- the training runs of the page: the MAE and the MSE ----------------------------------------
+
+
+@SETTINGS
+@given(seeds, small, st.integers(1, 3))
+def test_mae_gradient_has_constant_size_mse_gradient_is_proportional(seed, n, d):
+    rng = np.random.default_rng(seed)
+    y = rng.normal(size=(n, d))
+    r = away_from_zero(rng, (n, d), 0.01, 5.0)
+    mae, mse = MAE(), MSE()
+    mae.forward(y + r, y)
+    mse.forward(y + r, y)
+    np.testing.assert_array_equal(np.abs(mae.backward()), np.full((n, d), 1.0 / (n * d)))
+    np.testing.assert_allclose(mse.backward(), 2.0 * r / (n * d), rtol=1e-12)
+
+
+@SETTINGS
+@given(seeds, st.integers(1, 9))
+def test_best_constant_is_a_median_for_mae_and_the_mean_for_mse(seed, n):
+    rng = np.random.default_rng(seed)
+    y = rng.normal(size=(n, 1)) + (rng.random((n, 1)) < 0.3) * 10.0  # some outliers
+    grid = np.linspace(y.min() - 1, y.max() + 1, 4001)
+    mae = np.mean(np.abs(grid - y), axis=0)  # column k: the loss of the constant grid[k]
+    mse = np.mean((grid - y) ** 2, axis=0)
+    k = int(rng.integers(grid.size))
+    assert MAE().forward(np.full_like(y, grid[k]), y) == pytest.approx(mae[k], rel=1e-14)
+    ys = np.sort(y.ravel())
+    lo, hi = ys[(n - 1) // 2], ys[n // 2]  # the middle value(s)
+    step = grid[1] - grid[0]
+    best = grid[mae <= mae.min() + 1e-12]
+    assert lo - step <= best.min() and best.max() <= hi + step
+    assert lo - step <= np.median(y) <= hi + step
+    assert abs(grid[np.argmin(mse)] - np.mean(y)) <= step
+
+
+# --- the backpropagation page's claims about its runs (scripts/chapters/backpropagation.py) ---
+
+
+@pytest.fixture(scope="module")
+def bp():
+    from chapters import backpropagation
+
+    return backpropagation
+
+
+def test_page_runs_each_loss_is_lowest_for_the_run_trained_with_it(bp):
+    x, y = bp.training_data()
+    finals = {loss: bp.predict(bp.run(loss).final, x) for loss in bp.LOSSES}
+    for loss, layer in (("mae", MAE()), ("mse", MSE())):
+        other = "mse" if loss == "mae" else "mae"
+        assert layer.forward(finals[loss], y) < layer.forward(finals[other], y)
+        assert bp.run(loss).loss[-1] < 0.5 * bp.run(loss).loss[0]
+
+
+def test_page_runs_mae_fit_follows_the_bulk_mse_fit_the_outliers(bp):
+    x, y = bp.training_data()
+    far = bp.outlier_mask()
+    assert int(far.sum()) == bp.OUTLIERS
+    assert np.all(y[far] > bp.trend(x[far]))  # all four lie above the trend
+    assert np.median(bp.clean_errors("mse")) > 3 * np.median(bp.clean_errors("mae"))
+    for loss in bp.LOSSES:  # both fits stay below the outliers: they are not interpolated
+        assert np.all(bp.predict(bp.run(loss).final, x[far]) < y[far] - 1.0)
+    # the MSE fit is lifted: above the MAE fit near every outlier
+    near = x[far]
+    assert np.all(bp.predict(bp.run("mse").final, near) > bp.predict(bp.run("mae").final, near))
+
+
+def test_page_runs_constant_size_against_proportional_steps(bp):
+    mae, mse = bp.run("mae"), bp.run("mse")
+    # the loss layer's gradient: constant 1/sqrt(N) for the MAE, above it for the MSE
+    np.testing.assert_allclose(bp.output_gradients("mae"), 1 / np.sqrt(bp.N_POINTS), rtol=1e-12)
+    assert bp.output_gradients("mse").min() > 2 * bp.output_gradients("mae").max()
+    # first steps: the MAE falls by the same amount each step, the MSE by less and less
+    d_mae, d_mse = -np.diff(mae.loss[:4]), -np.diff(mse.loss[:4])
+    assert np.all(d_mae > 0) and np.ptp(d_mae) < 0.05 * d_mae.mean()
+    assert d_mse[0] > 1.5 * d_mse[2] > 0
+    assert mse.grad_norm[0] > 2 * mae.grad_norm[0]
+    # after the first steps most of the MSE's gradient comes from the outliers
+    assert all(bp.outlier_share(k) > 0.75 for k in (10, 100, 1000, bp.STEPS))
+
+
+def test_page_example_numbers(bp):
+    steps = bp.example_steps()
+    assert steps["true"] < steps["before"] < steps["report"]
+    assert bp.report_factor() == pytest.approx(-3.0, rel=1e-12)  # -N, N = 3
+    ex = bp.example_pass()
+    np.testing.assert_allclose(ex["grad"], ex["numeric"], rtol=1e-8, atol=1e-9)
+    assert not np.any(ex["q"] == 0.0)  # no pre-activation at a kink: both ReLU' agree
+
+
+# --- the LeakyReLU page's claims (scripts/chapters/leaky_relu.py) -------------------------------
+
+
+def test_leaky_model_depends_on_alpha():
+    # The report leaves alpha open; the model, its loss and its gradient depend on it.
+    x, y = example_data()
+    out = {}
+    for alpha in (0.01, 0.1, 0.3):
+        model = TwoLayer(*example_params(), activation="tanh", output="leaky_relu", alpha=alpha)
+        loss, grad = model.loss_and_grad(model.get_params(), x, y, "mae")
+        out[alpha] = (model.forward(x).ravel(), loss, grad)
+    assert out[0.01][0][0] != out[0.1][0][0] != out[0.3][0][0]  # the first output is negative
+    np.testing.assert_array_equal(out[0.01][0][1:], out[0.3][0][1:])  # the others are not
+    assert len({round(v[1], 12) for v in out.values()}) == 3
+    assert not np.allclose(out[0.01][2], out[0.3][2])
+    default = example_model("leaky_relu")
+    assert default.alpha == 0.1 and LeakyReLU().alpha == 0.1  # our choice, used on the page
+    np.testing.assert_array_equal(default.forward(x).ravel(), out[0.1][0])
+
+
+def test_linear_of_an_affine_map_applies_it_twice():
+    # The report's Linear(tanh(Linear(W x + b))): Linear(v) = W v + b applied to W x + b.
+    W, b, x = np.array([[2.0]]), np.array([0.5]), np.array([[1.5]])
+    layer = Linear(W, b)
+    once = layer.forward(x)
+    twice = layer.forward(once)
+    np.testing.assert_allclose(twice, x @ (W @ W).T + (W @ b + b), rtol=1e-15)  # W^2 x + W b + b
+    assert not np.allclose(twice, once)
+    # with the chapter's shapes (W1 is 3 x 1) the second application is not even defined
+    W1, b1, *_ = example_params()
+    xs, _ = example_data()
+    first = Linear(W1, b1)
+    with pytest.raises(ValueError, match=r"x must have 1 column.*\(3, 1\).*got shape \(3, 3\)"):
+        first.forward(first.forward(xs))
+
+
+def test_leaky_output_layer_passes_a_share_of_every_gradient():
+    rng = np.random.default_rng(4)
+    a, g = rng.normal(size=(50, 1)), rng.choice([-1.0, 1.0], size=(50, 1))
+    leaky, relu_layer = LeakyReLU(0.1), ReLU()
+    leaky.forward(a)
+    relu_layer.forward(a)
+    assert np.all(np.abs(leaky.backward(g)) >= 0.1)  # alpha of it at least, on every example
+    assert np.any(relu_layer.backward(g) == 0.0)  # ReLU blocks it where a <= 0
+
+
+@pytest.fixture(scope="module")
+def lr_chapter():
+    from chapters import leaky_relu
+
+    return leaky_relu
+
+
+def test_page_relu_units_die_during_training_and_stay_dead(lr_chapter, bp):
+    counts = lr_chapter.dead_counts("relu")
+    assert np.all(np.diff(counts) >= 0)  # none ever comes back
+    assert counts[-1] > counts[0] > 0
+    deaths = lr_chapter.deaths()
+    assert len(deaths) == counts[-1] - counts[0] >= 1
+    # after its death a unit's incoming weights never move again: zero gradient
+    names = bp.start_model().names
+    run = bp.run("mae")
+    for unit, step in deaths:
+        for name in (f"W1[{unit},0]", f"b1[{unit}]", f"W2[0,{unit}]"):
+            column = run.params[step:, names.index(name)]
+            assert np.all(column == column[0]), name
+    # the tanh network has no dead unit at any step, and no slope anywhere near 0
+    assert lr_chapter.dead_counts("leaky").max() == 0
+    assert lr_chapter.dead()["tanh_slope"].min() > 0.1
+
+
+def test_page_leaky_network_trains_like_the_relu_network(lr_chapter, bp):
+    leaky, relu_run = lr_chapter.run("leaky"), lr_chapter.run("relu")
+    assert leaky.steps == relu_run.steps == bp.STEPS and leaky.lr == relu_run.lr == bp.LR
+    assert leaky.loss[-1] < 0.5 * leaky.loss[0]
+    assert abs(leaky.loss[-1] - relu_run.loss[-1]) < 0.1 * relu_run.loss[-1]
+    # negative predictions need an output pre-activation 1/alpha times as large
+    o = lr_chapter.output_preactivations()
+    x, _ = bp.training_data()
+    y_hat = lr_chapter.predict("leaky", leaky.final, x).ravel()
+    np.testing.assert_allclose(y_hat[o <= 0], lr_chapter.ALPHA * o[o <= 0], rtol=1e-12)
+    assert o.min() < -5.0 and y_hat.min() < -1.0
+    # both fits follow the bulk of the points, not the outliers
+    far = bp.outlier_mask()
+    for kind in ("relu", "leaky"):
+        fit = lr_chapter.predict(kind, lr_chapter.run(kind).final, x)
+        assert np.median(np.abs(fit - bp.training_data()[1]).ravel()[~far]) < 0.2
+    # one corner: the output pre-activation changes sign once over the data's range
+    model = bp.model_at(leaky.final, **lr_chapter.OPTIONS)
+    grid = np.linspace(x.min(), x.max(), 2001)[:, None]
+    o_grid = model.linear2.forward(model.act.forward(model.linear1.forward(grid))).ravel()
+    assert np.count_nonzero(np.diff(np.sign(o_grid))) == 1
+    # the slow stretch comes from the slope: larger alpha, lower loss at every listed step
+    runs = lr_chapter.load("leaky.training")
+    for k in lr_chapter.TABLE_STEPS[:-1]:
+        assert runs[0.1].loss[k] > runs[0.3].loss[k] > runs[1.0].loss[k]
+
+
+def _fractions(tex):
+    r"""(numerator, denominator) of every \frac{..}{..} in `tex`, braces matched."""
+    out, i = [], tex.find("\\frac{")
+    while i >= 0:
+        groups, j = [], i + len("\\frac")
+        for _ in range(2):
+            depth, k = 0, j
+            while True:
+                depth += {"{": 1, "}": -1}.get(tex[k], 0)
+                if depth == 0:
+                    break
+                k += 1
+            groups.append(tex[j + 1:k])
+            j = k + 1
+        out.append(tuple(groups))
+        i = tex.find("\\frac{", i + 1)
+    return out
+
+
+def test_report_writes_derivatives_without_partial_in_the_numerator():
+    # The claim on the pages and in the errata, checked on the report's own text.
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "report.md").read_text(encoding="utf-8")
+    backprop = text[text.index("\nBackpropagation\n"):text.index("\nLeakyReLU task\n")]
+    leaky = text[text.index("\nLeakyReLU task\n"):]
+
+    def derivatives(tex):
+        return [f for f in _fractions(tex) if "\\partial" in f[1] or "\\delta" in f[1]]
+
+    def marked(num):
+        return "\\partial" in num or "\\delta" in num
+
+    in_backprop = derivatives(backprop)
+    assert len(in_backprop) > 50 and not any(marked(num) for num, _ in in_backprop)
+    in_leaky = derivatives(leaky)
+    right = [f for f in in_leaky if marked(f[0])]  # the linear layer's dW, dx, db
+    assert [den for _, den in right] == ["\\partial W", "\\partial x", "\\partial b"]
+    wrong = [num for num, _ in in_leaky if not marked(num)]
+    assert any("tanh" in num for num in wrong) and any("LeakyReLU" in num for num in wrong)

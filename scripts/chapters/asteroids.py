@@ -86,7 +86,8 @@ def asteroids_gif(theme):
     ship = _wrapped(ax, 9, facecolor=theme.ink("orange"), edgecolor=theme.ink("orange"), lw=1.0)
     velocity, = ax.plot([], [], color=theme.ink("teal"), lw=1.5)
     hud = fig.text(0.01, 0.03, "", family="DejaVu Sans Mono")
-    movie = Frames(fig, fps=1 / (FRAME_STRIDE * asteroids.DT), colours=32)
+    movie = Frames(fig, fps=1 / (FRAME_STRIDE * asteroids.DT), colours=32,
+                   animated=[*(p for rock in rocks for p in rock), *flame, *ship, velocity, hud])
     for frame in frames:
         for patches, outline in zip(rocks, frame.asteroid_outlines):
             _place(patches, outline, w, h)

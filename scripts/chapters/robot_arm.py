@@ -332,7 +332,7 @@ def arm_gif(theme):
     trail, = ax.plot([], [], color=theme.ink("orange"), lw=1.2, marker="o", ms=2.5, zorder=2)
     arm = _arm_artist(ax, theme.ink("blue"))
     title = ax.set_title(" ", family="DejaVu Sans Mono", fontsize=10)
-    movie = Frames(fig, fps=10, hold_last=15, colours=48)
+    movie = Frames(fig, fps=10, hold_last=15, colours=48, animated=[trail, arm, title])
     for k in gif_steps(r):
         arm.set_data(frames[k, :, 0], frames[k, :, 1])
         trail.set_data(frames[: k + 1, -1, 0], frames[: k + 1, -1, 1])

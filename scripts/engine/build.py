@@ -37,7 +37,7 @@ from engine import cache, registry
 
 ROOT = registry.ROOT
 PRELOAD = ["engine.worker", "numpy", "matplotlib.pyplot", "PIL.Image", "scipy.optimize",
-           "scipy.stats"]
+           "scipy.stats", "sympy", "nbformat", "nbclient", "jupytext"]
 
 
 def driver_env() -> dict[str, str]:
@@ -49,6 +49,10 @@ def driver_env() -> dict[str, str]:
     env.update(PYTHONPATH=os.pathsep.join(paths), MPLBACKEND="Agg", OPENBLAS_NUM_THREADS="1",
                OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     return env
+
+
+#: Seconds an artifact is expected to take when no earlier entry says (to start long ones first).
+GUESS = {"data": 2.0, "notebook": 2.0, "figure": 1.0, "value": 0.05}
 
 
 class BuildFailed(Exception):
@@ -191,8 +195,9 @@ def build(*, only: list[str] | None = None, force: bool = False, jobs: int | Non
     errors: list[str] = []
 
     def run(tasks: list[dict]) -> None:
-        total = len(tasks)
-        for i, result in enumerate(runner.map(tasks), 1):
+        total = sum(len(t.get("names", [0])) for t in tasks)
+        results = (r for batch in runner.map(tasks) for r in batch.get("batch", [batch]))
+        for i, result in enumerate(results, 1):
             task = result["task"]  # results come back unordered
             key = (task["kind"], task["name"])
             if not result["ok"]:
@@ -229,7 +234,9 @@ def build(*, only: list[str] | None = None, force: bool = False, jobs: int | Non
 
         # 2. data, then 3. figures and values
         data_objects: dict[str, str] = {}
-        for phase in (("data",), ("figure", "value", "notebook")):
+        # Notebooks use no @data (their kernels import gradbook directly), so they
+        # run beside the data and keep every core busy while the figures wait for it.
+        for phase in (("data", "notebook"), ("figure", "value")):
             tasks = []
             for key in sorted(k for k in wanted if k[0] in phase):
                 spec = specs[key]
@@ -240,9 +247,12 @@ def build(*, only: list[str] | None = None, force: bool = False, jobs: int | Non
                     plan.current += 1
                 else:
                     plan.stale_reasons[key[1]] = reason
-                    tasks.append(_task(key[0], key[1], f"{spec['file']}:{spec['line']}", store,
-                                       _supplied(plan, store), spec["module"]))
-            run(tasks)
+                    task = _task(key[0], key[1], f"{spec['file']}:{spec['line']}", store,
+                                 _supplied(plan, store), spec["module"])
+                    task["expected"] = (entry or {}).get("seconds") or GUESS[key[0]]
+                    tasks.append(task)
+            # longest first, so that no long artifact starts last and runs alone
+            run(sorted(_batched(tasks), key=lambda t: -t["expected"]))
             if errors:
                 raise BuildFailed("\n\n".join(errors))
             for (kind, name), entry in plan.entries.items():
@@ -274,6 +284,24 @@ def status(report=print) -> dict[str, dict]:
             reason = checker.stale_reason(store.read_entry("figure", spec["name"]), data_objects)
             out[spec["name"]] = {"state": "cached" if reason is None else "stale",
                                  "reason": reason, "where": spec_where(spec)}
+    return out
+
+
+def _batched(tasks: list[dict]) -> list[dict]:
+    """Stale values of one chapter module become one task: they share its imports,
+    and a process per value would spend most of its time importing."""
+    out, groups = [], {}
+    for task in tasks:
+        if task["kind"] != "value":
+            out.append(task)
+            continue
+        group = groups.get(task["module"])
+        if group is None:
+            group = groups[task["module"]] = dict(task, names=[], wheres={}, expected=0.0)
+            out.append(group)
+        group["names"].append(task["name"])
+        group["expected"] += task["expected"]
+        group["wheres"][task["name"]] = task["where"]
     return out
 
 

@@ -30,17 +30,44 @@ from engine import style  # noqa: E402
 
 @dataclass
 class Frames:
-    """An animation: RGB frames (H, W, 3 uint8) drawn by ``fig``, shown at ``fps``."""
+    """An animation: RGB frames (H, W, 3 uint8) drawn by ``fig``, shown at ``fps``.
+
+    Update the artists that move, then call :meth:`grab`. Name those artists
+    in ``animated`` and only they are drawn again for each frame, over a saved
+    picture of everything else (blitting); otherwise the whole figure is drawn
+    for every frame.
+    """
 
     fig: plt.Figure
     images: list = field(default_factory=list)
     fps: float = 10.0
     hold_last: int = 0  # repeat the last frame this many times before looping
     colours: int = 128  # palette size: fewer colours, smaller file
+    animated: list = field(default_factory=list)
+    _background: object = field(default=None, repr=False)
 
     def grab(self) -> None:
-        """Append the figure's current pixels as a frame."""
-        self.images.append(canvas_rgb(self.fig))
+        """Append the figure's current pixels as a frame.
+
+        The layout is computed for the first frame and then kept: every frame
+        has the same size and the axes do not shift while the animation runs
+        (and a constrained layout is not solved again for every frame)."""
+        canvas = self.fig.canvas
+        if not self.animated:
+            self.images.append(canvas_rgb(self.fig))
+        else:
+            if self._background is None:
+                for artist in self.animated:
+                    artist.set_animated(True)
+                canvas.draw()
+                self._background = canvas.copy_from_bbox(self.fig.bbox)
+            else:
+                canvas.restore_region(self._background)
+            for artist in self.animated:
+                self.fig.draw_artist(artist)
+            self.images.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
+        if len(self.images) == 1 and self.fig.get_layout_engine() is not None:
+            self.fig.set_layout_engine("none")
 
 
 def canvas_rgb(fig: plt.Figure) -> np.ndarray:
@@ -54,8 +81,10 @@ class Illegible(ValueError):
 
 
 def smallest_text(fig: plt.Figure) -> tuple[float, str]:
-    """The smallest font size (points) of any visible, non-empty text, and that text."""
-    fig.canvas.draw()  # creates tick labels, legends, colour-bar ticks
+    """The smallest font size (points) of any visible, non-empty text, and that text.
+
+    The figure must have been drawn (that creates tick labels, legends and
+    colour-bar ticks)."""
     best = (float("inf"), "")
     for t in fig.findobj(Text):
         label = t.get_text().strip()
@@ -110,7 +139,7 @@ def _quantized(rgb: np.ndarray, colours: int = 256) -> Image.Image:
 
 def png_bytes(rgb: np.ndarray) -> bytes:
     buf = io.BytesIO()
-    _quantized(rgb).save(buf, format="PNG", optimize=True)
+    _quantized(rgb).save(buf, format="PNG", compress_level=6)  # optimize=True: 10× slower, 10 % smaller
     return buf.getvalue()
 
 
@@ -148,8 +177,8 @@ def render(result, theme: style.Theme) -> list[tuple[str, bytes, str, dict]]:
         plt.close(result.fig)
         return [("image", gif, ".gif", meta), ("still", still, ".png", dict(meta))]
     if isinstance(result, plt.Figure):
+        rgb = canvas_rgb(result)  # draws it, once
         meta = check_legible(result, theme)
-        rgb = canvas_rgb(result)
         meta.update(width=int(rgb.shape[1]), height=int(rgb.shape[0]))
         plt.close(result)
         return [("image", png_bytes(rgb), ".png", meta)]

@@ -199,12 +199,8 @@ def _notebook(task: dict, store: cache.Store) -> dict:
     return {"outputs": {"notebook": {"object": store.put(data, ".ipynb"), "ext": ".ipynb"}}}
 
 
-def run(task: dict) -> dict:
-    """Compute ``task`` (``kind``, ``name``, ``cache``, ``data``); never raises."""
+def _run_one(task: dict, store: cache.Store) -> dict:
     start = time.perf_counter()
-    sys.addaudithook(_audit)
-    runtime.SUPPLIED = task.get("data", {})
-    store = cache.Store(Path(task["cache"]))
     where = task.get("where", "")
     label = f"{task['kind']} {task['name']!r}" + (f" ({where})" if where else "")
     echo = {k: task[k] for k in ("kind", "name", "where") if k in task}
@@ -214,21 +210,27 @@ def run(task: dict) -> dict:
         return {"ok": False, "task": echo, "error": describe_error(label, exc),
                 "seconds": time.perf_counter() - start}
     files, third_party = dependencies()
-    result.update(ok=True, task=echo, files=files, modules=third_party, data_used=dict(runtime.USED),
-                  seconds=time.perf_counter() - start)
+    result.update(ok=True, task=echo, files=files, modules=third_party,
+                  data_used=dict(runtime.USED), seconds=time.perf_counter() - start)
     return result
 
 
-def warm() -> None:
-    """Imports for the fork server: slow third-party libraries, never project code."""
-    import matplotlib
+def run(task: dict) -> dict:
+    """Compute ``task`` (``kind``, ``name``, ``cache``, ``data``); never raises.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401
-    import numpy  # noqa: F401
-    import PIL.Image  # noqa: F401
-    for optional in ("scipy.optimize", "sympy"):
-        try:
-            importlib.import_module(optional)
-        except ImportError:
-            pass
+    A task with ``names`` computes several values of one chapter module in this
+    one process (they share its imports). Each value's dependencies are what the
+    process had used by the time that value was done: a superset of its own, so
+    an edit can only ever recompute too much, never too little.
+    """
+    sys.addaudithook(_audit)
+    runtime.SUPPLIED = task.get("data", {})
+    store = cache.Store(Path(task["cache"]))
+    if "names" not in task:
+        return _run_one(task, store)
+    results = []
+    for name in task["names"]:
+        results.append(_run_one(dict(task, name=name, where=task["wheres"][name]), store))
+        if not results[-1]["ok"]:
+            break
+    return {"batch": results}

@@ -19,9 +19,11 @@ exponentiate $-|a| \le 0$.
 $\tanh(a) = (e^{a} - e^{-a}) / (e^{a} + e^{-a})$ squashes into $(-1, 1)$.
 Multiplying numerator and denominator by $e^{-a}$ gives
 $(1 - e^{-2a}) / (1 + e^{-2a}) = 2\sigma(2a) - 1$: a sigmoid stretched to
-$(-1, 1)$. The quotient rule gives $\tanh'(a) = 1 - \tanh^2(a)$ (the
-report derives this correctly), which is 1 at $a = 0$ and vanishes in the
-tails.
+$(-1, 1)$. With $v = e^{a} - e^{-a}$ and $u = e^{a} + e^{-a}$ (each the
+other's derivative) the quotient rule gives
+$\tanh'(a) = (u^2 - v^2)/u^2 = 1 - \tanh^2(a)$, which is 1 at $a = 0$ and
+vanishes in the tails. The report reaches the same result, though one factor
+of its middle step differentiates $u^{-1}$ a second time.
 
 **ReLU and LeakyReLU.** $\mathrm{ReLU}(a) = \max(a, 0)$ and, for a slope
 $0 < \alpha \le 1$, $\mathrm{LeakyReLU}(a) = \max(a, \alpha a)$. Their

@@ -63,6 +63,11 @@ d_q  = d_z * ReLU'(q)               ReLU'(0) = 0   ReLU
 dW1  = d_q.T @ x,  db1 = sum(d_q)                  Linear 1
 ```
 
+Training is the shared loop
+[`gradient_descent`][gradbook.descent.gradient_descent] over the flat
+parameter vector: [`train`][gradbook.nn.train] for a whole run,
+[`sgd_step`][gradbook.nn.sgd_step] for one step.
+
 **The report's rule.** The report writes $a = y - M(x)$ and then
 $\partial |a| / \partial W = \frac{a}{|a|} \cdot \frac{\partial M}{\partial W}$.
 But $\partial a / \partial W = -\partial M / \partial W$: the $-1$ is lost,
@@ -106,6 +111,7 @@ __all__ = [
     "PARAM_NAMES",
     "MAX_PARAMS",
     "MAX_SAMPLES",
+    "MAX_STEPS",
     "Linear",
     "ReLU",
     "Tanh",
@@ -118,6 +124,7 @@ __all__ = [
     "example_data",
     "example_model",
     "sgd_step",
+    "train",
     "report_gradients",
     "regression_data",
     "dead_units",
@@ -126,6 +133,7 @@ __all__ = [
 PARAM_NAMES = ("W1", "b1", "W2", "b2")  # the fixed order of TwoLayer's parameters
 MAX_PARAMS = 1_000_000  # init_two_layer refuses larger models
 MAX_SAMPLES = 100_000  # regression_data refuses larger data sets
+MAX_STEPS = 100_000  # train refuses longer runs
 
 
 # --- validation helpers ------------------------------------------------------
@@ -310,7 +318,7 @@ class _Activation:
         return f"{type(self).__name__}()"
 
 
-# --8<-- [start:activations]
+# --8<-- [start:ReLU]
 class ReLU(_Activation):
     r"""Elementwise $\max(a, 0)$; backward multiplies by ReLU′ (0 at $a = 0$).
 
@@ -335,6 +343,10 @@ class ReLU(_Activation):
         return self._upstream(grad_out) * relu_grad(self.a)
 
 
+# --8<-- [end:ReLU]
+
+
+# --8<-- [start:Tanh]
 class Tanh(_Activation):
     r"""Elementwise $\tanh(a)$; backward multiplies by $1 - \tanh^2(a)$.
 
@@ -359,6 +371,10 @@ class Tanh(_Activation):
         return self._upstream(grad_out) * tanh_grad(self.a)
 
 
+# --8<-- [end:Tanh]
+
+
+# --8<-- [start:LeakyReLU]
 class LeakyReLU(_Activation):
     r"""Elementwise LeakyReLU with slope `alpha` for $a \le 0$ (α at $a = 0$).
 
@@ -395,7 +411,7 @@ class LeakyReLU(_Activation):
         return f"LeakyReLU(alpha={self.alpha})"
 
 
-# --8<-- [end:activations]
+# --8<-- [end:LeakyReLU]
 
 
 # --- losses ------------------------------------------------------------------
@@ -561,25 +577,12 @@ class TwoLayer:
     """
 
     def __init__(self, W1, b1, W2, b2, *, activation="relu", output=None, alpha=0.1):
-        W1, b1 = _linear_params(W1, b1, "W1", "b1")
-        W2, b2 = _linear_params(W2, b2, "W2", "b2")
-        if W2.shape[1] != W1.shape[0]:
-            raise ValueError(
-                f"W2 must have one column per hidden unit (row of W1): W1 has "
-                f"shape {W1.shape}, W2 has shape {W2.shape}"
-            )
-        if not isinstance(activation, str):
-            raise TypeError(f"activation must be a string, got {type(activation).__name__}")
-        if activation not in _HIDDEN:
-            raise ValueError(f"activation must be one of {_HIDDEN}, got {activation!r}")
-        if output is not None and not (isinstance(output, str) and output == "leaky_relu"):
-            raise ValueError(f"output must be None or 'leaky_relu', got {reprlib.repr(output)}")
-        alpha = _check_alpha(alpha)
-        self.activation, self.output, self.alpha = activation, output, alpha
+        W1, b1, W2, b2 = _two_layer_params(W1, b1, W2, b2)
+        self.activation, self.output, self.alpha = _two_layer_options(activation, output, alpha)
         self.linear1 = Linear(W1, b1)
-        self.act = {"relu": ReLU(), "tanh": Tanh(), "leaky_relu": LeakyReLU(alpha)}[activation]
+        self.act = {"relu": ReLU(), "tanh": Tanh(), "leaky_relu": LeakyReLU(self.alpha)}[activation]
         self.linear2 = Linear(W2, b2)
-        self.out_act = LeakyReLU(alpha) if output == "leaky_relu" else None
+        self.out_act = LeakyReLU(self.alpha) if output == "leaky_relu" else None
         self.layers = [self.linear1, self.act, self.linear2]
         if self.out_act is not None:
             self.layers.append(self.out_act)
@@ -644,6 +647,10 @@ class TwoLayer:
             self._load(old)
             raise ValueError(f"params, x or y too large: {exc}") from None
         return value, self.get_grads()
+
+    # The rest is bookkeeping: the parameters as one flat vector (get_params,
+    # set_params, get_grads, unflatten, names, shapes, size).
+    # --8<-- [end:TwoLayer]
 
     @property
     def shapes(self):
@@ -745,7 +752,27 @@ class TwoLayer:
         )
 
 
-# --8<-- [end:TwoLayer]
+def _two_layer_params(W1, b1, W2, b2):
+    """The four parameter arrays, checked to chain: `(h, d_in), (h,), (d_out, h), (d_out,)`."""
+    W1, b1 = _linear_params(W1, b1, "W1", "b1")
+    W2, b2 = _linear_params(W2, b2, "W2", "b2")
+    if W2.shape[1] != W1.shape[0]:
+        raise ValueError(
+            f"W2 must have one column per hidden unit (row of W1): W1 has "
+            f"shape {W1.shape}, W2 has shape {W2.shape}"
+        )
+    return W1, b1, W2, b2
+
+
+def _two_layer_options(activation, output, alpha):
+    """`activation`, `output` and `alpha` of a `TwoLayer`, checked."""
+    if not isinstance(activation, str):
+        raise TypeError(f"activation must be a string, got {type(activation).__name__}")
+    if activation not in _HIDDEN:
+        raise ValueError(f"activation must be one of {_HIDDEN}, got {activation!r}")
+    if output is not None and not (isinstance(output, str) and output == "leaky_relu"):
+        raise ValueError(f"output must be None or 'leaky_relu', got {reprlib.repr(output)}")
+    return activation, output, _check_alpha(alpha)
 
 
 def _check_model(model):
@@ -1075,6 +1102,75 @@ def sgd_step(model, x, y, lr, *, loss="mae", rule="backprop"):
 # --8<-- [end:sgd_step]
 
 
+# --8<-- [start:train]
+def train(model, x, y, *, lr, max_steps, loss="mae"):
+    r"""Full-batch gradient descent on a model: `max_steps` updates of the shared loop.
+
+    Every step runs forward, the loss and backward over the whole batch and
+    moves all parameters at once, $p \leftarrow p - \text{lr} \cdot \nabla L(p)$,
+    in [`gradient_descent`][gradbook.descent.gradient_descent]. The model
+    keeps the last parameters.
+
+    Parameters
+    ----------
+    model : TwoLayer
+        The start; updated in place.
+    x, y : array_like
+        Inputs `(N, d_in)` and targets `(N, d_out)`.
+    lr : float
+        Learning rate, finite and > 0.
+    max_steps : int
+        Number of updates, 0 to `MAX_STEPS` (100,000). The run stops
+        earlier only if the gradient vanishes (shorter than `1e-9`) or the
+        loss diverges.
+    loss : {"mae", "mse"} or MAE or MSE, optional
+
+    Returns
+    -------
+    History
+        The parameters, loss and gradient length at every step; `names`
+        are `model.names`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an invalid argument (checked before any step), or a run that
+        diverges (the model is then left at its start).
+
+    Examples
+    --------
+    >>> x, y = example_data()
+    >>> model = example_model()
+    >>> run = train(model, x, y, lr=0.1, max_steps=20)
+    >>> run.steps, round(float(run.loss[0]), 6), round(float(run.loss[-1]), 6)
+    (20, 1.616667, 0.581188)
+    >>> bool(np.array_equal(model.get_params(), run.final))
+    True
+    """
+    _check_model(model)
+    lr = positive("lr", lr)
+    max_steps = count("max_steps", max_steps, limit=MAX_STEPS)
+    loss = _loss_layer(loss)
+    start = model.get_params()
+
+    def fun(p):
+        return model.loss_and_grad(p, x, y, loss)
+
+    try:
+        run = descent.gradient_descent(fun, start, lr, max_steps=max_steps, names=model.names)
+    except ValueError:
+        model.set_params(start)
+        raise
+    if run.diverged:
+        model.set_params(start)
+        raise ValueError(f"lr={lr} too large: the loss diverged after {run.steps} steps")
+    model.set_params(run.final)
+    return run
+
+
+# --8<-- [end:train]
+
+
 # --8<-- [start:regression_data]
 def regression_data(seed, n=40, outliers=None):
     r"""A small seeded 1-D regression set with a few large outliers.
@@ -1139,8 +1235,10 @@ def dead_units(model, x):
     Such a unit passes no gradient back: its row of $W_1$, its entry of
     $b_1$ and its column of $W_2$ get zero gradient, so gradient descent on
     this batch can never revive it. For ReLU (derivative 0 for $q \le 0$)
-    a unit is dead when $W_1 x + b_1 \le 0$ for every example; tanh and
-    LeakyReLU units are practically never dead.
+    a unit is dead when $W_1 x + b_1 \le 0$ for every example. A
+    LeakyReLU unit never is (its derivative is at least $\alpha > 0$), and
+    a tanh unit only when every $|q|$ exceeds about 372, where
+    $\tanh'(q) = 1 - \tanh^2 q \approx 4 e^{-2|q|}$ underflows to 0.
 
     Parameters
     ----------
