@@ -257,4 +257,5 @@ def measure_site(site: Path, chromium: str = CHROMIUM) -> dict[str, dict]:
             browser.close()
     finally:
         server.shutdown()
+        server.server_close()
     return out

@@ -58,7 +58,7 @@ def test_only_builds_one_then_caches_then_force_redraws(tmp_path):
     assert re.search(r"\] figure composition\.png  computed in \d+\.\d s", first.stdout)
     assert "1 figure, 0 values" in first.stdout
     second = run_cli("--only", "composition.png", cache=tmp_path)
-    assert "0 figures, 0 values, 0 data computed" in second.stdout
+    assert "0 figures, 0 values, 0 notebooks, 0 data computed" in second.stdout
     forced = run_cli("--only", "composition", "--force", cache=tmp_path)
     assert "1 figure, 0 values" in forced.stdout
     listed = run_cli("--list", cache=tmp_path)

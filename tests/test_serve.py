@@ -50,7 +50,8 @@ class Server:
              f"127.0.0.1:{self.port}"], cwd=project, env=env, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self) -> None:
         for line in self.proc.stdout:
@@ -78,6 +79,9 @@ class Server:
             self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+            self.proc.wait()
+        self.reader.join(timeout=10)
+        self.proc.stdout.close()
 
 
 def linear_w(prices) -> str:

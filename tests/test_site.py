@@ -52,8 +52,9 @@ def test_strict_build_passes_without_warnings(built_site: Build):
 
 def test_clean_build_computes_every_artifact(built_site: Build):
     n_fig, n_val, n_data = len(specs("figure")), len(specs("value")), len(specs("data"))
-    assert (f"engine: {n_fig} figures, {n_val} values, {n_data} data computed; 0 up to date"
-            in built_site.output), built_site.output[-2000:]
+    n_nb = len(list((ROOT / "docs" / "notebooks").glob("*.py")))
+    assert (f"engine: {n_fig} figures, {n_val} values, {n_nb} notebooks, {n_data} data computed;"
+            " 0 up to date" in built_site.output), built_site.output[-2000:]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -160,7 +161,8 @@ def test_nothing_generated_is_written_into_docs():
 def test_second_build_computes_nothing(built_site: Build, tmp_path):
     again = mkdocs_build(tmp_path / "site", built_site.cache, free_port())
     assert again.returncode == 0, again.output
-    assert "engine: 0 figures, 0 values, 0 data computed" in again.output, again.output[-2000:]
+    assert "engine: 0 figures, 0 values, 0 notebooks, 0 data computed" in again.output, \
+        again.output[-2000:]
 
 
 def _measured(cache: Path) -> set[str]:

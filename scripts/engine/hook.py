@@ -109,6 +109,9 @@ def on_page_content(html: str, page, config, files) -> str:
         html = pages.annotate_quotes(html)
         if page.file.src_uri.endswith(".ipynb"):
             html = pages.notebook_images(html)
+            page.meta["description"] = (
+                f"{page.title}: a notebook to run yourself, executed when the site was built; "
+                "change its settings and see the chapter's numbers and figures change.")
     except pages.PageError as err:
         raise PluginError(str(err)) from err
     # math becomes readable text here (what the search index sees) and CHTML after it
