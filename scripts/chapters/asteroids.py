@@ -117,9 +117,11 @@ def thumbnail(theme):
         outline = apply(matrix, ship)
         ax.add_patch(Polygon(outline, closed=True, facecolor=to_rgba(colour, 0.35),
                              edgecolor=colour, lw=2))
-        ax.annotate(label, outline[1], xytext=(8, 0), textcoords="offset points", color=colour)
-    ax.plot(0, 0, "+", color=theme.fg, ms=10)
+        centre = outline.mean(axis=0)
+        ax.text(centre[0] + 1.1, centre[1], label, color=colour, fontsize=12,
+                fontweight="bold", va="center")
+    ax.plot(0, 0, "+", color=theme.fg, ms=10, mew=1.5)
+    ax.text(0.3, -0.9, "origin", color=theme.ink("muted"))
     ax.set(xlim=(-3, 7), ylim=(-1.5, 5.5), aspect="equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.axis("off")
     return fig
