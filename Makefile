@@ -41,7 +41,7 @@ build: setup
 	$(VENV)/bin/mkdocs build --strict
 
 serve: setup figures
-	$(VENV)/bin/mkdocs serve --strict -a $(HOST):$(PORT)
+	$(VENV)/bin/mkdocs serve --dirty --no-strict -a $(HOST):$(PORT)
 
 test: setup
 	$(PY) -m pytest

@@ -41,12 +41,12 @@ def copy_project(dest: Path) -> Path:
 class Server:
     """``mkdocs serve`` in a subprocess, its output collected line by line."""
 
-    def __init__(self, project: Path, cache: Path):
+    def __init__(self, project: Path, cache: Path, mode: tuple = ("--strict",)):
         self.port = free_port()
         env = dict(os.environ, GRADBOOK_CACHE=str(cache), NO_MKDOCS_2_WARNING="1",
                    PYTHONPATH=str(project / "src"))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a",
+            [sys.executable, "-m", "mkdocs", "serve", *mode, "-a",
              f"127.0.0.1:{self.port}"], cwd=project, env=env, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
@@ -82,6 +82,11 @@ class Server:
             self.proc.wait()
         self.reader.join(timeout=10)
         self.proc.stdout.close()
+
+
+def without_livereload(page: bytes) -> bytes:
+    return re.sub(rb"<script>(?:(?!</script>).)*?livereload\(\d+, \d+\);\s*</script>", b"",
+                  page, flags=re.S)
 
 
 def linear_w(prices) -> str:
@@ -140,5 +145,34 @@ def test_serve_serves_fresh_code_and_recovers_from_a_failing_figure(built_site: 
         chapter.write_text(source)
         server.wait_for(r"Documentation built in", failed + 1)
         assert linear_w([0.7, 1.5, 4.5, 9.9]) in server.get("/house-prices/").decode()
+    finally:
+        server.stop()
+
+
+def test_dirty_serve_rebuilds_the_pages_an_edit_reaches(built_site: Build, tmp_path):
+    """`make serve` runs `mkdocs serve --dirty`: only changed pages are rebuilt, and a
+    page whose values come from an edited module counts as changed."""
+    project = copy_project(tmp_path / "project")
+    cache = tmp_path / "cache"
+    shutil.copytree(built_site.cache, cache)
+    server = Server(project, cache, mode=("--dirty", "--no-strict"))  # as `make serve`
+    try:
+        start = server.wait_for(r"Serving on http://")
+        assert linear_w([0.7, 1.5, 4.5, 9.5]) in server.get("/house-prices/").decode()
+        untouched = without_livereload(server.get("/reference/linalg/"))
+        module = project / "src" / "gradbook" / "regression.py"
+        module.write_text(module.read_text().replace(
+            "PRICES = np.array([0.7, 1.5, 4.5, 9.5])", "PRICES = np.array([0.7, 1.5, 4.5, 9.9])"))
+        done = server.wait_for(r"Documentation built in", start + 1)
+        assert any("rebuilding" in line and "page(s)" in line for line in server.lines[start:done])
+        page = server.get("/house-prices/").decode()
+        assert linear_w([0.7, 1.5, 4.5, 9.9]) in page
+        # not reached by the edit: not rebuilt (serve injects a script with the build's epoch)
+        assert without_livereload(server.get("/reference/linalg/")) == untouched
+        # a page edit alone rebuilds that page
+        doc = project / "docs" / "asteroids.md"
+        doc.write_text(doc.read_text() + "\nA sentence added while serving.\n")
+        server.wait_for(r"Documentation built in", done + 1)
+        assert b"A sentence added while serving." in server.get("/asteroids/")
     finally:
         server.stop()

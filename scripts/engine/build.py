@@ -353,8 +353,9 @@ def outputs(plan: Plan, store_root: Path | None = None) -> dict:
             figures[name] = {"meta": spec["meta"], "where": spec_where(spec), "files": files}
         elif kind == "value":
             o = entry["outputs"]["text"]
-            values[name] = {"text": store.object_path(o["object"], o["ext"]).read_text("utf-8"),
-                            "where": spec_where(spec)}
+            path = store.object_path(o["object"], o["ext"])
+            values[name] = {"text": path.read_text("utf-8"), "where": spec_where(spec),
+                            "path": str(path)}
         elif kind == "notebook":
             o = entry["outputs"]["notebook"]
             notebooks[name] = {"path": str(store.object_path(o["object"], o["ext"])),

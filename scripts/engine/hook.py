@@ -20,6 +20,7 @@ them takes effect in the next rebuild, like an edit to ``src/`` or a chapter.
 from __future__ import annotations
 
 import json
+import os
 import re
 import logging
 import subprocess
@@ -42,6 +43,7 @@ from engine.build import driver_env  # noqa: E402
 from engine.typeset import Typesetter  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.engine")
+STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
 
 STATE: dict = {}
 
@@ -73,9 +75,23 @@ def on_config(config):
     return config
 
 
+def on_startup(command, dirty) -> None:
+    # This file is executed again for every build; the environment outlives that.
+    os.environ["GRADBOOK_DIRTY"] = "1" if dirty else ""
+
+
+def dirty() -> bool:
+    return bool(os.environ.get("GRADBOOK_DIRTY"))
+
+
 @event_priority(100)  # before mkdocs-jupyter, which turns the .ipynb files into pages
 def on_files(files: Files, config) -> Files:
     result = run_engine()
+    if dirty():
+        stale = pages.invalidate_stale_pages(files.documentation_pages(), Path(config["site_dir"]),
+                                             ROOT, result)
+        if stale:
+            log.info(f"rebuilding {len(stale)} page(s) whose values, figures or code changed")
     STATE.update(figures=result["figures"],
                  values={name: v["text"] for name, v in result["values"].items()})
     for name, fig in result["figures"].items():
@@ -109,6 +125,12 @@ def on_page_content(html: str, page, config, files) -> str:
         html = pages.annotate_quotes(html)
         if page.file.src_uri.endswith(".ipynb"):
             html = pages.notebook_images(html)
+            # mkdocs-jupyter inlines ~600 KB of JupyterLab CSS; the search index
+            # must not parse it (it doubled the build time): back in on_post_page
+            styles = []
+            html = STYLE.sub(lambda m: styles.append(m.group(0)) or
+                             f"<!--gradbook-style-{len(styles) - 1}-->", html)
+            STATE.setdefault("styles", {})[page.file.src_uri] = styles
             page.meta["description"] = (
                 f"{page.title}: a notebook to run yourself, executed when the site was built; "
                 "change its settings and see the chapter's numbers and figures change.")
@@ -119,13 +141,16 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
+    styles = STATE.get("styles", {}).pop(page.file.src_uri, [])
+    for i, style in enumerate(styles):
+        output = output.replace(f"<!--gradbook-style-{i}-->", style, 1)
     return STATE["math"].post_page(output, page.file.src_uri, page.url)
 
 
 def on_post_build(config) -> None:
     math = STATE.pop("math", None)
     if math is not None:
-        math.write_assets(Path(config["site_dir"]))
+        math.write_assets(Path(config["site_dir"]), prune=not dirty())
         math.close()
         s = math.stats
         log.info(f"math: {s['formulas']} formulas on {s['pages']} pages, {s['typeset']} typeset, "

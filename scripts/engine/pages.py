@@ -206,6 +206,56 @@ def public_names(root: Path) -> dict[str, set[str]]:
     return out
 
 
+# --- dirty rebuilds under `mkdocs serve --dirty` ---------------------------------------
+
+REFERENCE = re.compile(r"^:::\s+gradbook\.(\w+)", re.M)
+FIGURE_USE = re.compile(r"figures/([\w.-]+\.(?:png|gif))")
+
+
+def page_dependencies(markdown: str, root: Path, result: dict) -> list[Path]:
+    """Files whose change changes this page: its includes, its values, its figures,
+    and for an API reference page its module."""
+    deps = [root / m["path"] for m in (INCLUDE.match(line) for line in markdown.splitlines())
+            if m]
+    for name in PLACEHOLDER.findall(markdown):
+        value = result["values"].get(name.strip())
+        if value:
+            deps.append(Path(value["path"]))
+    for name in FIGURE_USE.findall(markdown):
+        for f in result["figures"].get(name, {}).get("files", {}).values():
+            deps.append(Path(f["path"]))
+    deps += [root / "src" / "gradbook" / f"{m}.py" for m in REFERENCE.findall(markdown)]
+    return deps
+
+
+def invalidate_stale_pages(pages_: list, site_dir: Path, root: Path, result: dict) -> list[str]:
+    """Delete the built page of every page whose dependencies changed after it was built.
+
+    A dirty build rebuilds only pages whose Markdown is newer than their HTML; a
+    page that shows a value, a figure or a function that just changed has to be
+    rebuilt too, and a missing HTML file is how MkDocs is told so.
+    """
+    removed = []
+    for file in pages_:
+        dest = site_dir / file.dest_uri
+        if not dest.is_file():
+            continue
+        built = dest.stat().st_mtime
+        try:
+            markdown = Path(file.abs_src_path).read_text(encoding="utf-8")
+        except (OSError, TypeError):
+            continue
+        for dep in page_dependencies(markdown, root, result):
+            try:
+                if dep.stat().st_mtime > built:
+                    dest.unlink()
+                    removed.append(file.src_uri)
+                    break
+            except OSError:
+                continue
+    return removed
+
+
 # --- notebook outputs ----------------------------------------------------------------
 
 NB_IMAGE = re.compile(r'<img alt="(?P<alt>[^"]*)" class="[^"]*" src="data:image/png;base64,'

@@ -871,8 +871,11 @@ class Typesetter:
         faces = self.base["faces"] if self._families else {}
         return sorted(faces[f][1] for f in self._families)
 
-    def write_assets(self, site_dir: Path) -> list[Path]:
-        """on_post_build: copy the used woff files into site_dir/assets/mathjax/fonts/."""
+    def write_assets(self, site_dir: Path, prune: bool = True) -> list[Path]:
+        """on_post_build: copy the used woff files into site_dir/assets/mathjax/fonts/.
+
+        ``prune=False`` keeps fonts no page of this build used: a dirty build
+        typesets only the pages it rebuilt, and the others still need theirs."""
         t0 = time.perf_counter()
         try:
             target = Path(site_dir) / FONT_DIR
@@ -888,7 +891,7 @@ class Typesetter:
                     raise TypesetterError(f"MathJax font {src} is missing: run `npm ci`")
                 shutil.copyfile(src, target / name)
                 written.append(target / name)
-            for stale in target.glob("*.woff"):
+            for stale in target.glob("*.woff") if prune else ():
                 if stale.name not in files:
                     stale.unlink()
             return written
