@@ -49,7 +49,7 @@ def test_includes_drop_docstrings_and_link_the_reference():
     out = pages.expand_includes(md, ROOT, "p.md", pages.public_names(ROOT))
     assert "def power(base, exponent):" in out
     assert '"""' not in out and "Parameters" not in out
-    assert "[`power`][gradbook.linalg.power]" in out
+    assert "[`power`](reference/linalg.md#gradbook.linalg.power)" in out
     assert "[`_check_exponent`]" not in out  # private helpers are shown but not linked
 
 
@@ -124,3 +124,12 @@ def test_quotations_carry_their_text_with_tex():
             '<em>case</em></q>.</p>')
     out = pages.annotate_quotes(html)
     assert 'data-quote="the a &lt; b case"' in out
+
+
+def test_a_value_may_hold_placeholders_of_other_values():
+    values = dict(VALUES, **{"errata.entry": "the tolerance is {{ house.tol }}"})
+    assert pages.render_values("{{ errata.entry }}.", values, "p.md") == \
+        "the tolerance is $10^{-10}$."
+    with pytest.raises(pages.PageError, match="house.tool"):
+        pages.render_values("{{ errata.bad }}", dict(values, **{"errata.bad": "{{ house.tool }}"}),
+                            "p.md")

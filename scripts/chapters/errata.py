@@ -35,7 +35,7 @@ from pathlib import Path
 import markdown
 import yaml
 
-from engine import registry, value
+from engine import data, load, value
 
 ROOT = Path(__file__).resolve().parents[2]
 ERRATA = Path(__file__).with_name("errata.yml")
@@ -139,8 +139,7 @@ def _strip_front_matter(text: str) -> str:
     return text
 
 
-@functools.cache
-def _toc(page: str) -> tuple[tuple[int, str, str], ...]:
+def _page_toc(page: str) -> tuple[tuple[int, str, str], ...]:
     """``(level, anchor, text)`` of every heading of ``docs/<page>``, as MkDocs makes them."""
     md = markdown.Markdown(extensions=[
         "toc", "attr_list", "md_in_html", "admonition", "tables", "footnotes",
@@ -157,20 +156,34 @@ def _toc(page: str) -> tuple[tuple[int, str, str], ...]:
     return tuple(out)
 
 
+@data("errata.headings")
+def headings() -> dict[str, tuple]:
+    """The headings of every page, read once per change of a page.
+
+    The errata only need the headings; as a separate artifact, an edit that
+    leaves every heading alone gives the same object, and the errata values,
+    which depend on that object and not on the pages, are not computed again.
+    """
+    return {p.name: _page_toc(p.name) for p in sorted(DOCS.glob("*.md"))}
+
+
+def _toc(page: str) -> tuple[tuple[int, str, str], ...]:
+    return load("errata.headings").get(page, ())
+
+
 def sections(page: str) -> dict[str, str]:
     """Anchor -> heading text of every heading of ``docs/<page>``."""
     return {anchor: text for _, anchor, text in _toc(page)}
 
 
 def expand(text: str, entry_id: str) -> str:
-    """Replace ``{{ chapter.name }}`` in an entry's Markdown by the computed value."""
-    def one(m: re.Match) -> str:
-        try:
-            spec = registry.get("value", m.group(1))
-        except KeyError as err:
-            raise ErratumError(f"errata.yml, entry {entry_id!r}: {err.args[0]}") from None
-        return spec.fn()
-    return PLACEHOLDER.sub(one, text)
+    """An entry's Markdown, with its `{{ chapter.name }}` placeholders left in place.
+
+    The MkDocs hook fills them in when it inserts this page's values (a value may
+    hold placeholders; an unknown name fails the build there). Computing them here
+    would import every chapter, and make the errata depend on all of them.
+    """
+    return text
 
 
 def validate(entry, index: int, seen: set[str]) -> dict:
@@ -192,7 +205,7 @@ def validate(entry, index: int, seen: set[str]) -> dict:
     if e["id"] in seen:
         raise ErratumError(f"{label}: the id is used twice")
     seen.add(e["id"])
-    if not (DOCS / f"{e['chapter']}.md").is_file():
+    if f"{e['chapter']}.md" not in load("errata.headings"):
         raise ErratumError(f"{label}: chapter {e['chapter']!r} is no page docs/{e['chapter']}.md")
     if "$" in e["where"]:
         raise ErratumError(f"{label}: 'where' becomes a heading, and headings hold no math")
@@ -203,7 +216,7 @@ def validate(entry, index: int, seen: set[str]) -> dict:
         raise ErratumError(f"{label}: the check {e['check']!r} is not an existing test "
                            f"(tests/<file>.py::<test function>)")
     page, sep, anchor = e["derivation"].partition("#")
-    if not (sep and anchor and page.endswith(".md") and (DOCS / page).is_file()):
+    if not (sep and anchor and page.endswith(".md") and page in load("errata.headings")):
         raise ErratumError(f"{label}: the derivation must be 'page.md#section' of a page in "
                            f"docs/, got {e['derivation']!r}")
     if anchor not in sections(page):
@@ -230,8 +243,7 @@ def _chapter_order(chapter: str) -> tuple[int, str]:
 
 def title(chapter: str) -> str:
     """A chapter's short title: its page's first heading up to a colon ("House prices")."""
-    path = DOCS / f"{chapter}.md"
-    if not path.is_file():
+    if f"{chapter}.md" not in load("errata.headings"):
         return chapter
     first = next((text for level, _, text in _toc(f"{chapter}.md") if level == 1), chapter)
     return first.split(":", 1)[0].strip()

@@ -51,6 +51,8 @@ def driver_env() -> dict[str, str]:
     return env
 
 
+#: At most this many tasks run without the fork server (each spawns its own interpreter).
+LIGHT = 2
 #: Seconds an artifact is expected to take when no earlier entry says (to start long ones first).
 GUESS = {"data": 2.0, "notebook": 2.0, "figure": 1.0, "value": 0.05}
 
@@ -144,8 +146,22 @@ def versions_of(modules: list[str]) -> dict[str, str]:
     return out
 
 
+def _run_and_send(conn, task: dict) -> None:
+    from engine import worker
+
+    conn.send(worker.run(task))
+    conn.close()
+
+
 class Runner:
-    """Runs worker tasks in fresh children of a fork server made for this build."""
+    """Runs worker tasks, each in a fresh process.
+
+    Many tasks (a clean build, an edited library module) go to children of a fork
+    server made for this build, which has imported numpy, matplotlib and the
+    other slow libraries once (``PRELOAD``). A few tasks (say, the page headings
+    after a page edit) do not wait for that: each runs in a child forked from
+    this process, which has loaded no project code but the engine's own.
+    """
 
     def __init__(self, jobs: int):
         self.jobs = jobs
@@ -156,11 +172,32 @@ class Runner:
 
         if not tasks:
             return
+        if self.pool is None and len(tasks) <= LIGHT:
+            # fork this process (only the engine's own modules are loaded here, and
+            # no thread runs yet), one child per task
+            ctx = multiprocessing.get_context("fork")
+            children = []
+            for task in tasks:
+                receive, send = ctx.Pipe(duplex=False)
+                child = ctx.Process(target=_run_and_send, args=(send, task))
+                child.start()
+                send.close()
+                children.append((task, child, receive))
+            for task, child, receive in children:
+                try:
+                    yield receive.recv()
+                except EOFError:
+                    yield {"ok": False, "task": {k: task[k] for k in ("kind", "name")},
+                           "error": f"{task['kind']} {task['name']}: the worker died "
+                                    f"(exit code {child.exitcode})", "seconds": 0.0}
+                finally:
+                    receive.close()
+                    child.join()
+            return
         if self.pool is None:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(PRELOAD)
-            self.pool = ctx.Pool(processes=max(1, self.jobs),
-                                 maxtasksperchild=1)
+            self.pool = ctx.Pool(processes=max(1, self.jobs), maxtasksperchild=1)
         yield from self.pool.imap_unordered(worker.run, tasks)
 
     def close(self) -> None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import ast
 import difflib
 import html
+import posixpath
 import re
 import textwrap
 from pathlib import Path
@@ -70,9 +71,12 @@ def render_values(markdown: str, values: dict[str, str], page: str) -> str:
     """Replace every ``{{ name }}`` in the prose of ``markdown`` by ``values[name]``."""
     problems: list[str] = []
 
-    def substitute(match: re.Match) -> str:
+    def substitute(match: re.Match, depth: int = 0) -> str:
         name = match.group(1).strip()
         if name in values:
+            # a value may itself hold placeholders (the errata quote other chapters' numbers)
+            if depth < 3 and "{{" in values[name]:
+                return PLACEHOLDER.sub(lambda m: substitute(m, depth + 1), values[name])
             return values[name]
         close = difflib.get_close_matches(name, list(values), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
@@ -184,7 +188,13 @@ def expand_includes(markdown: str, root: Path, page: str, public: dict[str, set[
         out.extend(indent + c if c else c for c in "\n\n\n".join(code).splitlines())
         out.append(indent + m.group("fence"))
         if refs:
-            links = ", ".join(f"[`{r.rsplit('.', 1)[1]}`][{r}]" for r in refs)
+            # plain relative links (not autorefs): they also resolve in a dirty
+            # rebuild that does not render the reference pages again
+            base = posixpath.dirname(page)
+            links = ", ".join(
+                f"[`{r.rsplit('.', 1)[1]}`]"
+                f"({posixpath.relpath('reference/' + r.split('.')[1] + '.md', base or '.')}#{r})"
+                for r in refs)
             out.append("")
             out.append(f'{indent}<p class="code-ref" markdown>Reference: {links}</p>')
         i = j + 1
