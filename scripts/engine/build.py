@@ -37,7 +37,7 @@ from engine import cache, registry
 
 ROOT = registry.ROOT
 PRELOAD = ["engine.worker", "numpy", "matplotlib.pyplot", "PIL.Image", "scipy.optimize",
-           "scipy.stats", "sympy", "nbformat", "nbclient", "jupytext"]
+           "scipy.stats", "sympy", "nbformat", "jupytext", "IPython"]
 
 
 def driver_env() -> dict[str, str]:

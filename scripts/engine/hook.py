@@ -110,6 +110,17 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+def on_env(env, config, files):
+    """Keep the theme's compiled templates between builds: ``mkdocs serve`` makes
+    a new template environment for every rebuild and compiled all of them again."""
+    import jinja2
+
+    folder = cache.default_root(ROOT) / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+    return env
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     where = page.file.src_uri
     try:

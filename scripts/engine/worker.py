@@ -18,7 +18,6 @@ editing any of them, and nothing else, makes the artifact stale.
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import pickle
 import sys
@@ -130,71 +129,79 @@ def _compute(task: dict, store: cache.Store) -> dict:
 
 # --- notebooks ---------------------------------------------------------------------
 
-#: First and last cells added to every notebook while it runs (and removed after):
-#: they record, inside the kernel, which files the notebook's code opened and imported.
-_TRACE_START = """import sys as _gb_sys
-_gb_opened = set()
-_gb_sys.addaudithook(lambda e, a: e == "open" and a and isinstance(a[0], str)
-                     and _gb_opened.add(a[0]))"""
-_TRACE_END = """import json as _gb_json
-print("__gradbook_files__" + _gb_json.dumps(sorted(_gb_opened | {
-    m.__file__ for m in list(_gb_sys.modules.values()) if getattr(m, "__file__", None)})))"""
-
-
 class NotebookFailed(Exception):
     """A cell of a notebook raised."""
 
 
+def _shell():
+    """An IPython shell in this process, with matplotlib's inline backend.
+
+    The worker is already a fresh process, so the notebook gets a fresh
+    namespace, and everything it imports or opens is recorded like for a figure;
+    starting a separate kernel process would cost a second per notebook.
+    (``tests/test_notebooks.py`` still runs every notebook in a real kernel.)
+    """
+    from IPython.core.interactiveshell import InteractiveShell
+
+    class Shell(InteractiveShell):
+        def enable_gui(self, gui=None):  # inline plots need no GUI event loop
+            pass
+
+    shell = Shell.instance()
+    shell.enable_matplotlib("inline")
+    return shell
+
+
+def _outputs(shell, capture, result, count: int) -> list:
+    import base64
+
+    import nbformat
+
+    def mime(data: dict) -> dict:
+        return {k: (base64.b64encode(v).decode() if isinstance(v, bytes) else v)
+                for k, v in data.items()}
+
+    out = []
+    for name, text in (("stdout", capture.stdout), ("stderr", capture.stderr)):
+        if text:
+            out.append(nbformat.v4.new_output("stream", name=name, text=text))
+    for rich in capture.outputs:
+        out.append(nbformat.v4.new_output("display_data", data=mime(rich.data),
+                                          metadata=rich.metadata or {}))
+    if result.result is not None:
+        data, metadata = shell.display_formatter.format(result.result)
+        out.append(nbformat.v4.new_output("execute_result", data=mime(data),
+                                          metadata=metadata, execution_count=count))
+    return out
+
+
 def _notebook(task: dict, store: cache.Store) -> dict:
-    """Run a Jupytext notebook top to bottom in a fresh kernel; keep it with its outputs."""
+    """Run a Jupytext notebook top to bottom; keep it with its outputs."""
     import jupytext
     import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from IPython.utils.capture import capture_output
 
     source = ROOT / task["where"].rsplit(":", 1)[0]
     _opened.add(project_path(source))
     nb = jupytext.read(source)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
-    n_cells = len(nb.cells)
-    nb.cells.insert(0, nbformat.v4.new_code_cell(_TRACE_START))
-    nb.cells.append(nbformat.v4.new_code_cell(_TRACE_END))
-    os.environ.pop("MPLBACKEND", None)  # the kernel's own inline backend draws the plots
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(source.parent)}})
-    try:
-        client.execute()
-    except CellExecutionError as err:
-        index = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and any(
-            o.get("output_type") == "error" for o in c.get("outputs", []))), None)
-        cell = nb.cells[index] if index is not None else None
-        first = cell.source.strip().splitlines()[0] if cell is not None and cell.source.strip() \
-            else ""
-        error = next((o for o in cell.outputs if o.get("output_type") == "error"), {}) \
-            if cell is not None else {}
-        raise NotebookFailed(
-            f"cell {index} of {n_cells} (`{first[:60]}`) raised "  # index: 1-based, the
-            # engine's own first cell shifts the reader's cells by one
-            f"{error.get('ename', 'an error')}: {error.get('evalue', str(err).splitlines()[-1])}"
-        ) from None
-    trace = nb.cells.pop()
-    nb.cells.pop(0)
-    for out in trace.outputs:
-        for line in out.get("text", "").splitlines():
-            if line.startswith("__gradbook_files__"):
-                for path in json.loads(line.removeprefix("__gradbook_files__")):
-                    rel = project_path(path)
-                    if rel is not None:
-                        _opened.add(rel)
+    shell = _shell()
+    os.chdir(source.parent)
     count = 0
-    for cell in nb.cells:  # number the reader's cells from 1 again
-        if cell.cell_type == "code":
-            count += 1
-            cell.execution_count = count
-            for out in cell.get("outputs", []):
-                if "execution_count" in out:
-                    out["execution_count"] = count
+    for index, cell in enumerate(nb.cells, 1):
+        if cell.cell_type != "code":
+            continue
+        count += 1
+        with capture_output() as capture:
+            result = shell.run_cell(cell.source, store_history=True)
+        cell.execution_count = count
+        cell.outputs = _outputs(shell, capture, result, count)
+        error = result.error_in_exec or result.error_before_exec
+        if error is not None:
+            first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+            raise NotebookFailed(f"cell {index} of {len(nb.cells)} (`{first[:60]}`) raised "
+                                 f"{type(error).__name__}: {error}")
     data = nbformat.writes(nb).encode()
     return {"outputs": {"notebook": {"object": store.put(data, ".ipynb"), "ext": ".ipynb"}}}
 
