@@ -231,3 +231,34 @@ def test_a_broken_formula_fails_the_build_naming_page_and_formula(built_site: Bu
                                    PYTHONPATH=str(project / "src")), timeout=600)
     assert proc.returncode != 0
     assert "asteroids.md" in proc.stderr and "\\frac{a" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_touching_the_python_intro_module_redraws_only_that_chapter(built_site: Build, tmp_path):
+    """Dependencies are recorded, not declared: an edit to gradbook.linalg recomputes
+    what imported it (the Python-introduction chapter, its notebook, and the checks
+    page, which imports every chapter), and nothing else."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from test_serve import copy_project
+
+    project = copy_project(tmp_path / "project")
+    cache = tmp_path / "cache"
+    shutil.copytree(built_site.cache, cache)
+    module = project / "src" / "gradbook" / "linalg.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\n# touched\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "engine"], cwd=project, capture_output=True,
+                          text=True, timeout=600,
+                          env=dict(os.environ, GRADBOOK_CACHE=str(cache),
+                                   PYTHONPATH=os.pathsep.join([str(project / "src"),
+                                                               str(project / "scripts")])))
+    assert proc.returncode == 0, proc.stderr
+    computed = {line.split()[2] for line in proc.stderr.splitlines()
+                if "computed in" in line and "registry" not in line}
+    python_intro = {name for (kind, name), spec in registry.load_all().items()
+                    if spec.module == "chapters.python_intro" and kind == "figure"}
+    assert python_intro <= computed, computed
+    allowed = ("python", "power-", "matmul-", "thumb-python-intro", "checks.")
+    assert all(name.startswith(allowed) for name in computed), computed
