@@ -25,6 +25,7 @@ import sympy as sp
 
 from chapters.checks import Derivative
 from engine import data, figure, load, value
+from engine.numbers import num, sci
 from engine.render import Frames
 from gradbook import nn
 from gradbook.activations import abs_grad, relu, relu_grad
@@ -94,22 +95,6 @@ def predict(params: np.ndarray, x: np.ndarray, **options) -> np.ndarray:
 
 
 # --- formatting shared by the figures and the text ----------------------------------------
-
-
-def num(x: float, digits: int = 7) -> str:
-    """A number with ``digits`` significant digits and a true minus sign."""
-    text = f"{float(x):.{digits}g}"
-    if float(text) == 0.0:
-        text = "0"
-    return text.replace("-", "−")
-
-
-def sci(x: float) -> str:
-    """A small non-negative number as TeX, ``$3.1 \\times 10^{-11}$`` or ``$0$``."""
-    if x == 0:
-        return "$0$"
-    mantissa, exponent = f"{x:.1e}".split("e")
-    return rf"${mantissa} \times 10^{{{int(exponent)}}}$"
 
 
 def tex_matrix(a: np.ndarray, digits: int = 7) -> str:

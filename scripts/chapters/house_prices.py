@@ -29,6 +29,7 @@ from scipy.optimize import minimize
 
 from chapters.checks import Derivative
 from engine import data, figure, load, value
+from engine.numbers import num as _num, sci
 from engine.render import Frames
 from gradbook import regression as rg
 from gradbook.activations import sigmoid, sigmoid_grad
@@ -135,14 +136,8 @@ def price_at(name: str, floors: float) -> float:
 # --- formatting shared by figures and text -------------------------------------------
 
 def num(x: float, digits: int = 12) -> str:
-    return f"{x:.{digits}g}".replace("-", "−")
+    return _num(x, digits)
 
-
-def sci(x: float) -> str:
-    if x == 0:
-        return "$0$"
-    mantissa, exponent = f"{x:.1e}".split("e")
-    return rf"${mantissa} \times 10^{{{int(exponent)}}}$"
 
 
 def fmt_price(x: float) -> str:

@@ -25,6 +25,7 @@ from matplotlib.colors import to_rgba
 
 from chapters.checks import Derivative
 from engine import data, figure, load, value
+from engine.numbers import sci
 from engine.render import Frames
 from gradbook import robot_arm as ra
 from gradbook.gradcheck import numerical_gradient
@@ -106,16 +107,6 @@ def num(x: float, digits: int = 7) -> str:
 def tex(x: float, digits: int = 7) -> str:
     """A number inside $...$ (TeX's minus)."""
     return f"${num(x, digits).replace('−', '-')}$"
-
-
-def sci(x: float, digits: int = 2) -> str:
-    """``x`` as $a \\times 10^{b}$ (or $10^{b}$ when $a = 1$), for tiny and huge numbers."""
-    if x == 0:
-        return "$0$"
-    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
-    if float(mantissa) == 1.0:
-        return rf"$10^{{{int(exponent)}}}$"
-    return rf"${mantissa} \times 10^{{{int(exponent)}}}$"
 
 
 def degrees(thetas) -> str:
