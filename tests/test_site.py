@@ -262,3 +262,18 @@ def test_touching_the_python_intro_module_redraws_only_that_chapter(built_site: 
     assert python_intro <= computed, computed
     allowed = ("python", "power-", "matmul-", "thumb-python-intro", "checks.")
     assert all(name.startswith(allowed) for name in computed), computed
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_chapter_has_an_executed_downloadable_notebook(built_site: Build, chapter):
+    page = built_site.site / "notebooks" / chapter / "index.html"
+    assert page.is_file()
+    html = page.read_text(encoding="utf-8")
+    assert f'href="/notebooks/{chapter}/{chapter}.ipynb"' in html or \
+        f"{chapter}.ipynb" in html, "no download link"
+    nb = json.loads((built_site.site / "notebooks" / chapter / f"{chapter}.ipynb").read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code and all(isinstance(c["execution_count"], int) for c in code)
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
+    assert any(o["output_type"] == "display_data" and "image/png" in o["data"]
+               for c in code for o in c["outputs"]), "a playground draws a figure"
